@@ -1,0 +1,281 @@
+"""The nightly run as plain functions: one per hop, shared by the DAG and the CLI.
+
+Every step reads and writes files under ``DATA_DIR/runs/<run_id>/`` and passes
+only short strings (paths, ids, counts) to the next one — that is what goes
+through Airflow's XCom, never documents.  Document work (crawl, extract) writes
+only its own files and may run on many workers at once; the steps that write
+shared state (stage, build, publish) run once per run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from extractors import staging
+from extractors.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_RUN_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class RunAbortedError(RuntimeError):
+    """Raised when a run must stop before publishing (nothing usable to publish)."""
+
+
+def safe_run_id(run_id: str | None = None) -> str:
+    """A run id usable as a folder name (Airflow's contain ':' and '+')."""
+    if not run_id:
+        run_id = "cli__" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return _RUN_ID_UNSAFE.sub("_", run_id).strip("_")
+
+
+def run_dir(settings: Settings, run_id: str) -> Path:
+    return settings.runs_dir / run_id
+
+
+def write_json_atomic(path: Path, payload: Any) -> Path:
+    """Write JSON via temp file + rename, so a killed task leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(payload, handle, ensure_ascii=False, indent=1, default=str)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+    return path
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- crawl
+
+
+def list_source_ids(settings: Settings) -> list[str]:
+    from extractors.portals.registry import load_registry
+
+    return [source.id for source in load_registry(settings.sources_file)]
+
+
+def crawl(settings: Settings, run_id: str, source_id: str) -> dict[str, Any]:
+    """Crawl one source; write ``crawl/<source_id>.json``; return its stats.
+
+    Raises after writing its output if the portal could not be crawled at all,
+    so that one source's task fails visibly while the rest of the run goes on.
+    """
+    from extractors.portals.crawler import crawl_source
+    from extractors.portals.registry import load_registry
+
+    sources = {source.id: source for source in load_registry(settings.sources_file)}
+    if source_id not in sources:
+        raise KeyError(f"source {source_id!r} is not in {settings.sources_file}")
+    result = crawl_source(sources[source_id], settings, run_id=run_id)
+    stats = _as_dict(result.stats)
+    output = {
+        "source_id": source_id,
+        "stats": stats,
+        "documents": [document.to_dict() for document in result.documents],
+    }
+    write_json_atomic(run_dir(settings, run_id) / "crawl" / f"{source_id}.json", output)
+    log.info(
+        "crawled %s: %d documents (%s)",
+        source_id,
+        len(output["documents"]),
+        ", ".join(f"{k}={stats.get(k)}" for k in ("pages", "new", "unchanged", "reposts", "errors")),
+    )
+    if stats.get("error_message") and not output["documents"]:
+        raise RuntimeError(f"source {source_id} could not be crawled: {stats['error_message']}")
+    return {"source_id": source_id, "documents": len(output["documents"]), **stats}
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    from dataclasses import asdict
+
+    return asdict(value)
+
+
+# ---------------------------------------------------------------- plan + extract
+
+
+def plan_extraction(settings: Settings, run_id: str) -> list[str]:
+    """Split this run's documents that still need staging into batch files.
+
+    A document needs work unless the current extractor version has already
+    staged it.  Reposts (same sha256 under another URL) are planned once.
+    Returns the batch file paths (what the mapped extract task expands over).
+    """
+    from extractors.extraction import EXTRACTOR_VERSION
+
+    done = staging.staged_versions(settings.staging_dir)
+    pending: dict[str, dict[str, Any]] = {}
+    for crawl_file in sorted((run_dir(settings, run_id) / "crawl").glob("*.json")):
+        for document in read_json(crawl_file)["documents"]:
+            sha256 = document["sha256"]
+            if done.get(sha256) == EXTRACTOR_VERSION or sha256 in pending:
+                continue
+            pending[sha256] = document
+    documents = list(pending.values())
+    size = max(1, settings.extract_batch_size)
+    batch_dir = run_dir(settings, run_id) / "batches"
+    paths = [
+        str(write_json_atomic(batch_dir / f"{number:05d}.json", documents[start : start + size]))
+        for number, start in enumerate(range(0, len(documents), size))
+    ]
+    log.info("planned %d documents to extract in %d batches", len(documents), len(paths))
+    return paths
+
+
+def extract_batch(settings: Settings, batch_path: str | Path) -> dict[str, int]:
+    """Extract one batch, each document in its own limited process; write one record per sha256.
+
+    A record that already exists for the current extractor version is reused
+    (a retried task does not redo finished documents).
+    """
+    from extractors.extraction import EXTRACTOR_VERSION, extract_files
+
+    documents = read_json(Path(batch_path))
+    todo = [doc for doc in documents if not _record_is_current(settings, doc["sha256"], EXTRACTOR_VERSION)]
+    errors = 0
+    records = extract_files(
+        [Path(doc["raw_path"]) for doc in todo],
+        workers=settings.extract_workers,
+        timeout_s=settings.document_timeout_s,
+        memory_mb=settings.document_memory_mb,
+        source_urls=[doc.get("url") for doc in todo],
+    )
+    for number, (document, record) in enumerate(zip(todo, records, strict=True), start=1):
+        record["document"]["sha256"] = document["sha256"]
+        if document.get("file_name"):
+            record["document"]["file_name"] = document["file_name"]
+        record["extracted_at"] = datetime.now(UTC).isoformat()
+        write_json_atomic(record_path(settings, document["sha256"]), record)
+        if record.get("error"):
+            errors += 1
+            log.warning("[%d/%d] %s: %s", number, len(todo), document.get("url"), record["error"])
+        else:
+            log.info(
+                "[%d/%d] %s: %d budget facts, %d indicators",
+                number,
+                len(todo),
+                document.get("file_name") or document.get("url"),
+                len(record.get("budget_facts") or []),
+                len(record.get("indicators") or []),
+            )
+    return {"documents": len(documents), "extracted": len(todo), "errors": errors}
+
+
+def record_path(settings: Settings, sha256: str) -> Path:
+    return settings.records_dir / sha256[:2] / f"{sha256}.json"
+
+
+def _record_is_current(settings: Settings, sha256: str, version: str) -> bool:
+    path = record_path(settings, sha256)
+    if not path.exists():
+        return False
+    try:
+        return read_json(path)["document"].get("extractor_version") == version
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+# ---------------------------------------------------------------- stage
+
+
+def stage(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Write this run's staging batch from its planned documents' records and crawl stats.
+
+    A planned document without a record (its extract task failed for good)
+    is left for the next run, and said so in the log — never staged half.
+    """
+    folder = run_dir(settings, run_id)
+    parts: list[dict[str, list[dict[str, Any]]]] = []
+    missing = 0
+    for batch_file in sorted((folder / "batches").glob("*.json")):
+        for document in read_json(batch_file):
+            path = record_path(settings, document["sha256"])
+            if not path.exists():
+                missing += 1
+                log.warning(
+                    "no record for %s (%s): left for the next run", document["sha256"], document["url"]
+                )
+                continue
+            parts.append(staging.record_to_rows(read_json(path), document, run_id))
+    rows = staging.merge_rows(parts)
+    rows["crawl_stats"] = list(_crawl_stats_rows(folder, run_id))
+    counts = staging.write_batch(settings.staging_dir / f"run={run_id}", rows)
+    return {"run_dir": str(settings.staging_dir / f"run={run_id}"), "missing_records": missing, **counts}
+
+
+def _crawl_stats_rows(folder: Path, run_id: str) -> Iterable[dict[str, Any]]:
+    for crawl_file in sorted((folder / "crawl").glob("*.json")):
+        payload = read_json(crawl_file)
+        yield {"run_id": run_id, "source_id": payload["source_id"]} | {
+            key: payload["stats"].get(key)
+            for key, _ in staging.STAGING_TABLES["crawl_stats"]
+            if key not in ("run_id", "source_id")
+        }
+
+
+# ---------------------------------------------------------------- validate, build, publish
+
+
+def validate(settings: Settings, run_id: str) -> dict[str, Any]:
+    from expectations import validate_run
+
+    summary = validate_run(
+        settings.staging_dir / f"run={run_id}", run_id=run_id, data_docs_dir=settings.data_docs_dir
+    )
+    return _as_dict(summary)
+
+
+def build(settings: Settings) -> dict[str, Any]:
+    from extractors.publish import prepare_build
+    from extractors.warehouse import dbt_build
+
+    prepare_build(settings)
+    return _as_dict(dbt_build(settings))
+
+
+def publish(settings: Settings, run_id: str) -> dict[str, Any]:
+    from extractors.publish import publish as publish_build
+    from extractors.publish import summarize
+
+    path = publish_build(settings)
+    summary = summarize(path)
+    write_json_atomic(run_dir(settings, run_id) / "summary.json", summary.__dict__)
+    for line in summary.lines():
+        log.info(line)
+    return summary.__dict__
+
+
+def run_all(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
+    """The whole nightly run in one process, without Airflow (``python -m extractors run``)."""
+    run_id = safe_run_id(run_id)
+    failed_sources = []
+    for source_id in list_source_ids(settings):
+        try:
+            crawl(settings, run_id, source_id)
+        except Exception as error:  # one portal never stops the run
+            log.error("crawl of %s failed: %s", source_id, error)
+            failed_sources.append(source_id)
+    for batch in plan_extraction(settings, run_id):
+        extract_batch(settings, batch)
+    stage(settings, run_id)
+    validate(settings, run_id)
+    build(settings)
+    summary = publish(settings, run_id)
+    return {"run_id": run_id, "failed_sources": failed_sources, **summary}

@@ -1,0 +1,163 @@
+"""Build the warehouse beside the served file and swap it in atomically.
+
+BI tools open ``WAREHOUSE_PATH`` read-only at any time.  DuckDB allows one
+read-write process *or* several read-only ones, never both, so the nightly run
+never writes the served file: dbt builds ``.<name>.building.duckdb`` in the
+same folder, ``publish`` checkpoints and closes it and renames it over the
+served path.  A reader that holds the old file open keeps its inode and keeps
+working; a reader that opens after the rename sees the whole new run — never
+half of one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Marts exported as Parquet beside the warehouse, for tools that prefer files.
+PARQUET_EXPORTS: tuple[tuple[str, str], ...] = (
+    ("marts", "dim_report"),
+    ("marts", "dim_unit"),
+    ("marts", "fct_budget_execution"),
+    ("marts", "fct_indicator_achievement"),
+    ("quality", "expectation_results"),
+)
+
+
+class PublishError(RuntimeError):
+    """The build file is missing or not a complete DuckDB warehouse."""
+
+
+@dataclass(frozen=True)
+class WarehouseSummary:
+    path: str
+    reports: int
+    budget_rows: int
+    indicator_rows: int
+    quality_failures: int
+    quarantined: int
+    extraction_errors: int
+
+    def lines(self) -> list[str]:
+        return [
+            f"warehouse: {self.path}",
+            f"  reports:           {self.reports}",
+            f"  budget rows:       {self.budget_rows}",
+            f"  indicator rows:    {self.indicator_rows}",
+            f"  quality failures:  {self.quality_failures} ({self.quarantined} quarantined)",
+            f"  unreadable docs:   {self.extraction_errors}",
+        ]
+
+
+def _remove_with_wal(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        candidate.unlink(missing_ok=True)
+
+
+def prepare_build(settings: Settings) -> Path:
+    """Start the next build from a copy of the published warehouse (or from nothing).
+
+    Copying keeps incremental dbt models incremental; a stale build left by a
+    crashed run is discarded first, because nothing guarantees it is whole.
+    """
+    build = settings.build_path
+    build.parent.mkdir(parents=True, exist_ok=True)
+    _remove_with_wal(build)
+    if settings.warehouse_path.exists():
+        shutil.copyfile(settings.warehouse_path, build)
+    return build
+
+
+def publish(settings: Settings) -> Path:
+    """Checkpoint the build, rename it over WAREHOUSE_PATH, export Parquet; return the path."""
+    import duckdb
+
+    build = settings.build_path
+    if not build.exists():
+        raise PublishError(f"no warehouse build at {build}: run the dbt build step first")
+    con = duckdb.connect(str(build))
+    try:
+        missing = [
+            f"{schema}.{table}"
+            for schema, table in PARQUET_EXPORTS
+            if not con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                [schema, table],
+            ).fetchone()[0]
+        ]
+        if missing:
+            raise PublishError(f"build {build} lacks {', '.join(missing)}: refusing to publish it")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    target = settings.warehouse_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(build, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(build, target)
+    _fsync_dir(target.parent)
+    log.info("published %s", target)
+    export_parquet(target)
+    return target
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def parquet_dir(warehouse_path: Path) -> Path:
+    return warehouse_path.with_name(f"{warehouse_path.stem}_parquet")
+
+
+def export_parquet(warehouse_path: Path) -> Path:
+    """Write each mart as ``<name>_parquet/<table>.parquet``, each file swapped in atomically."""
+    import duckdb
+
+    out = parquet_dir(warehouse_path)
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+        for schema, table in PARQUET_EXPORTS:
+            final = out / f"{table}.parquet"
+            partial = out / f".{table}.parquet.partial"
+            con.execute(f"COPY {schema}.{table} TO '{partial.as_posix()}' (FORMAT parquet)")
+            os.replace(partial, final)
+    finally:
+        con.close()
+    return out
+
+
+def summarize(warehouse_path: Path) -> WarehouseSummary:
+    """Count what the published warehouse holds, opening it read-only like a BI tool."""
+    import duckdb
+
+    if not warehouse_path.exists():
+        raise PublishError(f"no warehouse at {warehouse_path}: run the pipeline first")
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+
+        def count(sql: str) -> int:
+            return int(con.execute(sql).fetchone()[0])
+
+        return WarehouseSummary(
+            path=str(warehouse_path),
+            reports=count("SELECT count(*) FROM marts.dim_report"),
+            budget_rows=count("SELECT count(*) FROM marts.fct_budget_execution"),
+            indicator_rows=count("SELECT count(*) FROM marts.fct_indicator_achievement"),
+            quality_failures=count("SELECT count(*) FROM quality.expectation_results"),
+            quarantined=count("SELECT count(*) FROM quality.quarantine"),
+            extraction_errors=count("SELECT count(*) FROM quality.extraction_errors"),
+        )
+    finally:
+        con.close()
