@@ -1,0 +1,216 @@
+"""The nightly DAG, run by Airflow end to end on the sample portal, yields its ground truth.
+
+Runs ``scripts/run_nightly.sh`` (what ``make run`` runs) with the sample portal
+served on a random loopback port by this test, so the test also reads the
+portal's own request log.  Then runs it again and checks that nothing was
+downloaded twice and no fact changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from extractors.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+RUN_SCRIPT = PROJECT_ROOT / "scripts" / "run_nightly.sh"
+DOWNLOAD_MARK = "downfile.jsp"
+
+
+@dataclass
+class NightlyRuns:
+    warehouse: Path
+    ground_truth: list[dict[str, Any]]
+    first_output: str
+    second_output: str
+    first_requests: list[tuple]
+    second_requests: list[tuple]
+    first_marts: dict[str, list[tuple]]
+
+
+def _run_nightly(env: dict[str, str]) -> str:
+    result = subprocess.run(
+        ["bash", str(RUN_SCRIPT)], env=env, capture_output=True, text=True, timeout=900, check=False
+    )
+    log_file = Path(env["DATA_DIR"]) / "last_run.log"
+    if result.returncode != 0:
+        tail = log_file.read_text(encoding="utf-8")[-6000:] if log_file.exists() else ""
+        pytest.fail(
+            f"nightly run failed ({result.returncode}):\n{result.stderr[-3000:]}\n--- DAG log ---\n{tail}"
+        )
+    return result.stdout + result.stderr
+
+
+def _marts_snapshot(warehouse: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return {
+            table: sorted(
+                con.execute(
+                    f"SELECT * EXCLUDE (published_at, fetched_at) FROM marts.{table}"
+                    if table == "dim_report"
+                    else f"SELECT * FROM marts.{table}"
+                ).fetchall(),
+                key=repr,
+            )
+            for table in ("dim_report", "fct_budget_execution", "fct_indicator_achievement", "dim_unit")
+        }
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def nightly(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NightlyRuns]:
+    from extractors.samples.portal import build_sample_portal, running_sample_portal, write_registry
+
+    root = tmp_path_factory.mktemp("nightly")
+    site = build_sample_portal(root / "site")
+    ground_truth = [
+        json.loads(line) for line in (site / "ground_truth.jsonl").read_text("utf-8").splitlines()
+    ]
+    with running_sample_portal(site) as portal:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("AIRFLOW") and key not in ("DATA_DIR", "WAREHOUSE_PATH", "SOURCES_FILE")
+        }
+        env |= {
+            "DATA_DIR": str(root / "data"),
+            "WAREHOUSE_PATH": str(root / "warehouse" / "warehouse.duckdb"),
+            "SOURCES_FILE": str(write_registry(root / "sources.yaml", portal.base_url)),
+            "EXTRACT_BATCH_SIZE": "3",  # several mapped extract tasks even on the small portal
+        }
+        first_output = _run_nightly(env)
+        first_requests = list(portal.requests)
+        first_marts = _marts_snapshot(Path(env["WAREHOUSE_PATH"]))
+        second_output = _run_nightly(env)
+        second_requests = list(portal.requests)[len(first_requests) :]
+    yield NightlyRuns(
+        warehouse=Path(env["WAREHOUSE_PATH"]),
+        ground_truth=ground_truth,
+        first_output=first_output,
+        second_output=second_output,
+        first_requests=first_requests,
+        second_requests=second_requests,
+        first_marts=first_marts,
+    )
+
+
+def _query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _rounded(value: Any) -> Any:
+    return None if value is None else round(float(value), 2)
+
+
+def test_run_prints_where_the_warehouse_is_and_what_it_holds(nightly: NightlyRuns) -> None:
+    assert str(nightly.warehouse) in nightly.first_output
+    for label in ("reports:", "budget rows:", "indicator rows:", "quality failures:"):
+        assert label in nightly.first_output
+
+
+def test_every_published_report_is_in_dim_report(nightly: NightlyRuns) -> None:
+    rows = _query(
+        nightly.warehouse,
+        "SELECT sha256, report_kind, fiscal_year, unit_name, province, city, county,"
+        " self_score, grade, source_id FROM marts.dim_report",
+    )
+    by_sha = {row[0]: row for row in rows}
+    assert set(by_sha) == {doc["sha256"] for doc in nightly.ground_truth}
+    for doc in nightly.ground_truth:
+        truth = doc["record"]["report"]
+        row = by_sha[doc["sha256"]]
+        assert row[1:9] == (
+            truth["report_kind"],
+            truth["fiscal_year"],
+            truth["unit_name"],
+            truth["province"],
+            truth["city"],
+            truth["county"],
+            _rounded(truth["self_score"]),
+            truth["grade"],
+        ), doc["file_name"]
+        assert row[9] == "sample-portal"
+
+
+def test_budget_execution_equals_ground_truth(nightly: NightlyRuns) -> None:
+    stages = ("prior_year_final", "initial_budget", "adjusted_budget", "executed")
+    for doc in nightly.ground_truth:
+        expected: dict[tuple, dict[str, float]] = {}
+        for fact in doc["record"]["budget_facts"]:
+            expected.setdefault((fact["line"], fact["item"]), {})[fact["stage"]] = _rounded(
+                fact["amount_wan_yuan"]
+            )
+        rows = _query(
+            nightly.warehouse,
+            "SELECT line, item, prior_year_final, initial_budget, adjusted_budget, executed, execution_rate"
+            " FROM marts.fct_budget_execution b JOIN marts.dim_report r USING (report_id) WHERE r.sha256 = ?",
+            [doc["sha256"]],
+        )
+        actual = {
+            (row[0], row[1]): {
+                stage: _rounded(v) for stage, v in zip(stages, row[2:6], strict=True) if v is not None
+            }
+            for row in rows
+        }
+        assert actual == expected, doc["file_name"]
+        for row in rows:
+            adjusted, executed, rate = row[4], row[5], row[6]
+            if adjusted and executed is not None:
+                assert rate == pytest.approx(executed / adjusted * 100, abs=0.01)
+            else:
+                assert rate is None
+
+
+def test_indicator_achievement_equals_ground_truth(nightly: NightlyRuns) -> None:
+    def key(name, op, target, actual, weight, score) -> tuple:
+        return (name, op, _rounded(target), _rounded(actual), _rounded(weight), _rounded(score))
+
+    for doc in nightly.ground_truth:
+        expected = Counter(
+            key(i["name"], i["target_op"], i["target_value"], i["actual_value"], i["weight"], i["score"])
+            for i in doc["record"]["indicators"]
+        )
+        rows = _query(
+            nightly.warehouse,
+            "SELECT name, target_op, target_value, actual_value, weight, score"
+            " FROM marts.fct_indicator_achievement i JOIN marts.dim_report r USING (report_id)"
+            " WHERE r.sha256 = ?",
+            [doc["sha256"]],
+        )
+        assert Counter(key(*row) for row in rows) == expected, doc["file_name"]
+
+
+def test_quality_schema_is_published(nightly: NightlyRuns) -> None:
+    tables = {
+        row[0]
+        for row in _query(
+            nightly.warehouse,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'quality'",
+        )
+    }
+    assert {"expectation_results", "quarantine", "extraction_errors"} <= tables
+
+
+def test_rerun_downloads_no_document_again_and_changes_no_fact(nightly: NightlyRuns) -> None:
+    first_downloads = [r for r in nightly.first_requests if DOWNLOAD_MARK in r[1] and r[2] == 200]
+    assert len(first_downloads) >= 3
+    second_downloads = [r for r in nightly.second_requests if DOWNLOAD_MARK in r[1] and r[2] == 200]
+    assert second_downloads == []
+    assert _marts_snapshot(nightly.warehouse) == nightly.first_marts

@@ -1,0 +1,80 @@
+"""Publishing swaps a whole warehouse in atomically, under readers that stay open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extractors.publish import PARQUET_EXPORTS, PublishError, parquet_dir, prepare_build, publish, summarize
+from extractors.settings import Settings
+
+
+def _write_build(path: Path, reports: int) -> None:
+    """A minimal warehouse with every table publish exports or counts."""
+    con = duckdb.connect(str(path))
+    try:
+        for schema in ("marts", "quality"):
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        con.execute(
+            "CREATE OR REPLACE TABLE marts.dim_report AS SELECT range AS report_id FROM range(?)", [reports]
+        )
+        for schema, table in PARQUET_EXPORTS:
+            if table != "dim_report":
+                con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS SELECT 1 AS x WHERE false")
+        con.execute("CREATE OR REPLACE TABLE quality.quarantine AS SELECT 1 AS x WHERE false")
+        con.execute("CREATE OR REPLACE TABLE quality.extraction_errors AS SELECT 1 AS x WHERE false")
+    finally:
+        con.close()
+
+
+def test_publish_without_a_build_says_what_to_do(isolated_settings: Settings) -> None:
+    with pytest.raises(PublishError, match="dbt build"):
+        publish(isolated_settings)
+
+
+def test_incomplete_build_is_not_published(isolated_settings: Settings) -> None:
+    build = prepare_build(isolated_settings)
+    duckdb.connect(str(build)).close()
+    with pytest.raises(PublishError, match=r"lacks marts\.dim_report"):
+        publish(isolated_settings)
+    assert not isolated_settings.warehouse_path.exists()
+
+
+def test_reader_open_across_a_publish_keeps_its_snapshot(isolated_settings: Settings) -> None:
+    _write_build(prepare_build(isolated_settings), reports=3)
+    publish(isolated_settings)
+    reader = duckdb.connect(str(isolated_settings.warehouse_path), read_only=True)
+    try:
+        assert reader.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 3
+        _write_build(prepare_build(isolated_settings), reports=5)
+        publish(isolated_settings)
+        # the old reader still reads the whole old run, never a mix
+        assert reader.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 3
+    finally:
+        reader.close()
+    assert summarize(isolated_settings.warehouse_path).reports == 5
+    assert not isolated_settings.build_path.exists()
+
+
+def test_next_build_starts_from_the_published_warehouse(isolated_settings: Settings) -> None:
+    _write_build(prepare_build(isolated_settings), reports=2)
+    publish(isolated_settings)
+    build = prepare_build(isolated_settings)
+    con = duckdb.connect(str(build), read_only=True)
+    assert con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 2
+    con.close()
+
+
+def test_marts_are_exported_as_parquet(isolated_settings: Settings) -> None:
+    _write_build(prepare_build(isolated_settings), reports=4)
+    target = publish(isolated_settings)
+    exported = parquet_dir(target) / "dim_report.parquet"
+    assert duckdb.connect().execute(f"SELECT count(*) FROM '{exported}'").fetchone()[0] == 4
+    assert not list(parquet_dir(target).glob(".*partial"))
+
+
+def test_summary_of_a_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(PublishError, match="run the pipeline first"):
+        summarize(tmp_path / "none.duckdb")
