@@ -1,0 +1,17 @@
+{#- Rows of a per-report staged table that belong to the report's latest extraction
+    (the run stg_documents kept): an older run's rows for a re-extracted report are history,
+    not facts, so they never reach the marts. -#}
+{% macro from_latest_run(table, columns) -%}
+with staged as (
+    {{ staged_table(table, columns) }}
+)
+
+select staged.*
+from staged
+where exists (
+    select 1
+    from {{ ref('stg_documents') }} as latest
+    where latest.report_id = staged.report_id
+      and latest.run_id = staged.run_id
+)
+{%- endmacro %}

@@ -1,0 +1,27 @@
+-- Grain: one published report (report_id) in its latest extraction, not quarantined.
+select
+    report_id,
+    source_id,
+    source_url,
+    sha256,
+    report_kind,
+    fiscal_year,
+    unit_name,
+    project_name,
+    province,
+    city,
+    county,
+    self_score,
+    grade,
+    published_at,
+    fetched_at,
+    {{ unit_id('unit_name', 'province', 'city', 'county') }} as unit_id,
+    department_name,
+    title,
+    format,
+    file_name,
+    page_count,
+    extractor_version,
+    extracted_at,
+    run_id
+from {{ ref('int_reports_cleared') }}

@@ -1,0 +1,8 @@
+-- Grain: one expectation result row (one failing record of one expectation) per run; every run kept.
+{%- set columns = [
+    ['run_id', 'varchar'], ['suite', 'varchar'], ['expectation', 'varchar'], ['severity', 'varchar'],
+    ['table_name', 'varchar'], ['report_id', 'varchar'], ['record_no', 'integer'],
+    ['column_name', 'varchar'], ['observed_value', 'varchar'], ['quarantined', 'boolean'],
+    ['message', 'varchar'], ['checked_at', 'timestamp'],
+] %}
+{{ staged_table('quality_results', columns) }}

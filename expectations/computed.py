@@ -1,0 +1,123 @@
+"""Computed columns that turn cross-row and cross-table rules into row-level checks.
+
+GX's column-map expectations judge one row at a time; rules such as "the printed 执行率
+agrees with executed ÷ adjusted" or "a fact is not stated twice" need other rows.  Each
+function here returns a copy of its table with extra columns holding the judged quantity
+(NaN / None where the rule does not apply, which GX skips).  Nothing here changes a source
+value: a slip in the source is flagged, never corrected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from expectations.settings import QualitySettings
+
+_FACT_KEY = ["report_id", "line", "stage", "item_key"]
+
+
+def _blank_to_none(value: object) -> object:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def expected_grade(self_score: float | None, settings: QualitySettings) -> str | None:
+    """The grade a score earns under DOMAIN.md's bands (优 ≥ 90, 良 80–90, 中 60–80, 差 < 60)."""
+    if self_score is None:
+        return None
+    if self_score >= settings.grade_floor_excellent:
+        return "优"
+    if self_score >= settings.grade_floor_good:
+        return "良"
+    if self_score >= settings.grade_floor_pass:
+        return "中"
+    return "差"
+
+
+def reports_with_checks(reports: pd.DataFrame, settings: QualitySettings) -> pd.DataFrame:
+    """Adds unit_name_text (blank → null), expected_grade and grade_matches_self_score."""
+    frame = reports.copy()
+    frame["unit_name_text"] = frame["unit_name"].map(_blank_to_none).astype(object)
+    frame["expected_grade"] = [expected_grade(_float_or_none(s), settings) for s in frame["self_score"]]
+    frame["grade_matches_self_score"] = [
+        None if _blank_to_none(grade) is None or expected is None else str(grade).strip() == expected
+        for grade, expected in zip(frame["grade"], frame["expected_grade"], strict=True)
+    ]
+    frame["grade_matches_self_score"] = frame["grade_matches_self_score"].astype(object)
+    return frame
+
+
+def budget_facts_with_checks(
+    facts: pd.DataFrame, indicators: pd.DataFrame, settings: QualitySettings
+) -> pd.DataFrame:
+    """Adds repeats_earlier_fact, adjusted_same_line, executed_over_adjusted, and on the
+    total line's executed fact: computed_execution_rate, printed_execution_rate,
+    execution_rate_gap (percentage points)."""
+    frame = facts.copy()
+    frame["item_key"] = frame["item"].map(_blank_to_none).fillna("")
+    order = frame.sort_values("fact_no", kind="stable")
+    frame["repeats_earlier_fact"] = order.duplicated(_FACT_KEY, keep="first").reindex(frame.index)
+    frame["repeats_earlier_fact"] = frame["repeats_earlier_fact"].astype(object)
+
+    first_amounts = order.drop_duplicates(_FACT_KEY, keep="first")
+    adjusted = first_amounts[first_amounts["stage"] == "adjusted_budget"][
+        ["report_id", "line", "item_key", "amount_wan_yuan"]
+    ].rename(columns={"amount_wan_yuan": "adjusted_same_line"})
+    frame = frame.merge(adjusted, on=["report_id", "line", "item_key"], how="left")
+    frame.index = facts.index
+
+    executed = frame["stage"] == "executed"
+    frame["executed_over_adjusted"] = [
+        _ratio(amount, base) if is_executed else np.nan
+        for amount, base, is_executed in zip(
+            frame["amount_wan_yuan"], frame["adjusted_same_line"], executed, strict=True
+        )
+    ]
+
+    printed = _printed_execution_rates(indicators, settings)
+    total_executed = executed & (frame["line"] == "total") & (frame["item_key"] == "")
+    frame["computed_execution_rate"] = np.where(
+        total_executed, frame["executed_over_adjusted"].astype(float) * 100, np.nan
+    )
+    frame.loc[~np.isfinite(frame["computed_execution_rate"]), "computed_execution_rate"] = np.nan
+    frame["printed_execution_rate"] = np.where(
+        total_executed, frame["report_id"].map(printed).astype(float), np.nan
+    )
+    frame["execution_rate_gap"] = (frame["printed_execution_rate"] - frame["computed_execution_rate"]).abs()
+    return frame
+
+
+def indicators_with_checks(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Adds score_over_weight (score − weight, points)."""
+    frame = indicators.copy()
+    frame["score_over_weight"] = pd.to_numeric(frame["score"], errors="coerce") - pd.to_numeric(
+        frame["weight"], errors="coerce"
+    )
+    return frame
+
+
+def _printed_execution_rates(indicators: pd.DataFrame, settings: QualitySettings) -> pd.Series:
+    """report_id → the first 预算执行率 indicator's actual value (the printed 执行率, %)."""
+    names = indicators["name"].map(_blank_to_none)
+    rates = indicators[names == settings.execution_rate_indicator_name]
+    rates = rates.sort_values("indicator_no", kind="stable").drop_duplicates("report_id", keep="first")
+    return rates.set_index("report_id")["actual_value"]
+
+
+def _float_or_none(value: object) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    return float(value)
+
+
+def _ratio(amount: object, base: object) -> float:
+    """amount ÷ base; inf for a positive amount over a zero base, NaN where undefined."""
+    numerator, denominator = _float_or_none(amount), _float_or_none(base)
+    if numerator is None or denominator is None:
+        return np.nan
+    if denominator == 0:
+        return np.inf if numerator > 0 else np.nan
+    return numerator / denominator

@@ -1,0 +1,39 @@
+"""Tunables of the quality suites, in one dataclass so a run can loosen or tighten them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class QualitySettings:
+    """Thresholds of the suites; the defaults follow DOMAIN.md and the extraction contract."""
+
+    min_fiscal_year: int = 2000
+    max_fiscal_year: int = 2100
+    max_self_score: float = 100.0
+    # Grade bands (DOMAIN.md): 优 >= 90, 良 80-90, 中 60-80, 差 < 60.
+    grade_floor_excellent: float = 90.0
+    grade_floor_good: float = 80.0
+    grade_floor_pass: float = 60.0
+    # Printed 执行率 (the 预算执行率 indicator) vs executed / adjusted * 100, percentage points:
+    # sources print rates rounded to whole percents, so a half point is a rounding step.
+    execution_rate_tolerance_pp: float = 0.5
+    # Executed above this multiple of the adjusted budget is implausible (a unit slip, 元 vs 万元).
+    max_executed_to_adjusted: float = 2.0
+    # Score may exceed weight by this much before it is flagged (contract tolerance).
+    score_over_weight_tolerance: float = 0.01
+    # The indicator whose actual value is the printed budget execution rate.
+    execution_rate_indicator_name: str = "预算执行率"
+    known_level1: tuple[str, ...] = (
+        "产出指标",
+        "效益指标",
+        "满意度指标",
+        "成本指标",
+        "预算执行",
+        "预算执行率",
+        "预算执行情况",
+        "投入指标",
+        "过程指标",
+        "效果指标",
+    )

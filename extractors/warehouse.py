@@ -1,0 +1,214 @@
+"""Run the dbt project (dbt/) against the warehouse under construction.
+
+Why a subprocess and not dbt's Python API: dbt keeps global state per process (adapter
+connections, flags), and the DuckDB file must be closed when the build ends so the publish
+step can CHECKPOINT and rename it.  A child process guarantees both, and its output is
+streamed line by line to our logger so an Airflow task log shows dbt as it runs.
+
+dbt's target/ and logs/ go under ``DATA_DIR/dbt/`` (never inside the repo): a read-only
+checkout stays clean and concurrent checkouts do not share partial-parse state.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# dbt run_results statuses that mean "this node failed the build".
+_FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+_PASSED_STATUSES = frozenset({"success", "pass"})
+
+
+@dataclass(frozen=True)
+class DbtRunOptions:
+    """Tunables of a dbt invocation (defaults suit the local 2-core machine)."""
+
+    threads: int = 2
+    timeout_s: float = 1800.0
+    # Lines of dbt output kept for the error message when dbt fails before writing results.
+    output_tail_lines: int = 40
+
+
+class WarehouseBuildError(RuntimeError):
+    """dbt failed; ``failures`` names each failed model/test with dbt's message."""
+
+    def __init__(self, message: str, failures: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.failures = failures or []
+
+
+@dataclass(frozen=True)
+class DbtBuildResult:
+    """Counts of one ``dbt build`` (from target/run_results.json)."""
+
+    models: int
+    tests: int
+    passed: int
+    failed: int
+    warned: int
+    skipped: int
+    elapsed_s: float
+    run_results_path: Path
+
+
+def dbt_target_dir(settings: Settings) -> Path:
+    """Where dbt writes manifest.json and run_results.json (under DATA_DIR, not the repo)."""
+    return settings.data_dir / "dbt" / "target"
+
+
+def dbt_log_dir(settings: Settings) -> Path:
+    return settings.data_dir / "dbt" / "logs"
+
+
+def dbt_executable() -> Path:
+    """The dbt of this interpreter's environment, so a venv's dbt is used even off PATH."""
+    candidate = Path(sys.executable).parent / "dbt"
+    if not candidate.exists():
+        raise WarehouseBuildError(
+            f"dbt executable not found next to {sys.executable} (expected {candidate}); "
+            "install dbt-core and dbt-duckdb into this environment"
+        )
+    return candidate
+
+
+def dbt_environment(settings: Settings) -> dict[str, str]:
+    """The child's environment: profiles.yml and the staging macro read these variables."""
+    env = dict(os.environ)
+    env.update(
+        GOVPERF_BUILD_PATH=str(settings.build_path),
+        GOVPERF_STAGING_DIR=str(settings.staging_dir),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_USE_COLORS="false",
+    )
+    return env
+
+
+def _dbt_command(settings: Settings, verb: str, options: DbtRunOptions, extra: list[str]) -> list[str]:
+    project_dir = settings.dbt_project_dir
+    return [
+        str(dbt_executable()),
+        verb,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--target-path",
+        str(dbt_target_dir(settings)),
+        "--log-path",
+        str(dbt_log_dir(settings)),
+        "--threads",
+        str(options.threads),
+        *extra,
+    ]
+
+
+def _run_streaming(
+    command: list[str], env: Mapping[str, str], options: DbtRunOptions
+) -> tuple[int, list[str]]:
+    """Run dbt, logging each output line as it comes; return (exit code, output tail)."""
+    logger.info("running %s", " ".join(command))
+    tail: list[str] = []
+    deadline = time.monotonic() + options.timeout_s
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=dict(env),
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            line = line.rstrip()
+            logger.info("dbt: %s", line)
+            tail.append(line)
+            del tail[: -options.output_tail_lines]
+            if time.monotonic() > deadline:
+                process.kill()
+                raise WarehouseBuildError(f"dbt did not finish within {options.timeout_s:.0f} s; killed")
+        return process.wait(), tail
+
+
+def _node_kind(unique_id: str) -> str:
+    return unique_id.split(".", 1)[0]
+
+
+def _failures(results: list[dict]) -> list[str]:
+    """'<kind> <name>: <dbt message>' for every failed node, e.g. 'test unique_dim_report_report_id: …'."""
+    failures = []
+    for result in results:
+        if result.get("status") not in _FAILED_STATUSES:
+            continue
+        unique_id = result["unique_id"]
+        message = (result.get("message") or result["status"]).strip()
+        failures.append(f"{_node_kind(unique_id)} {unique_id.split('.')[-1]}: {message}")
+    return failures
+
+
+def _read_run_results(path: Path) -> list[dict]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+
+
+def dbt_build(
+    settings: Settings, *, select: str | None = None, options: DbtRunOptions | None = None
+) -> DbtBuildResult:
+    """``dbt build`` the warehouse into ``settings.build_path`` from ``settings.staging_dir``.
+
+    Raises WarehouseBuildError naming every failed model and test when dbt fails.
+    """
+    options = options or DbtRunOptions()
+    settings.build_path.parent.mkdir(parents=True, exist_ok=True)
+    run_results_path = dbt_target_dir(settings) / "run_results.json"
+    run_results_path.unlink(missing_ok=True)  # a stale file must not pass for this build's
+    extra = ["--select", select] if select else []
+    started = time.monotonic()
+    exit_code, tail = _run_streaming(
+        _dbt_command(settings, "build", options, extra), dbt_environment(settings), options
+    )
+    elapsed = time.monotonic() - started
+    results = _read_run_results(run_results_path)
+    failures = _failures(results)
+    if exit_code != 0 or failures:
+        detail = "\n  ".join(failures) if failures else "\n  ".join(tail)
+        raise WarehouseBuildError(
+            f"dbt build failed (exit {exit_code}, {len(failures)} failed node(s)):\n  {detail}", failures
+        )
+    statuses = [r.get("status") for r in results]
+    kinds = [_node_kind(r["unique_id"]) for r in results]
+    return DbtBuildResult(
+        models=kinds.count("model"),
+        tests=kinds.count("test"),
+        passed=sum(s in _PASSED_STATUSES for s in statuses),
+        failed=len(failures),
+        warned=statuses.count("warn"),
+        skipped=statuses.count("skipped"),
+        elapsed_s=round(elapsed, 2),
+        run_results_path=run_results_path,
+    )
+
+
+def dbt_parse(settings: Settings, *, options: DbtRunOptions | None = None) -> Path:
+    """``dbt parse`` → ``target/manifest.json`` (what cosmos loads instead of running ``dbt ls``)."""
+    options = options or DbtRunOptions()
+    exit_code, tail = _run_streaming(
+        _dbt_command(settings, "parse", options, []), dbt_environment(settings), options
+    )
+    manifest = dbt_target_dir(settings) / "manifest.json"
+    if exit_code != 0 or not manifest.exists():
+        raise WarehouseBuildError(f"dbt parse failed (exit {exit_code}):\n  " + "\n  ".join(tail))
+    return manifest
