@@ -1,0 +1,45 @@
+"""One entry point for rendering a spec in any supported format.
+
+Why a dispatcher: the portal builder and the tests pick formats by name; the
+format modules stay independent of each other and of the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from extractors.samples.html_page import article, document_html
+from extractors.samples.layout import Document, spec_to_document
+from extractors.samples.render_docx import render_docx
+from extractors.samples.render_pdf import render_pdf
+from extractors.samples.render_xlsx import render_xlsx
+from extractors.samples.spec import ReportSpec
+
+FORMATS = ("pdf", "docx", "xlsx", "html")
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "html": ".html"}
+
+
+def _render_html(spec: ReportSpec, document: Document) -> bytes:
+    return article(spec.title, spec.published_at, document_html(document)).encode("utf-8")
+
+
+_FILE_RENDERERS: dict[str, Callable[[Document], bytes]] = {
+    "pdf": render_pdf,
+    "docx": render_docx,
+    "xlsx": render_xlsx,
+}
+
+
+def render_report(spec: ReportSpec, fmt: str) -> bytes:
+    """The report as file bytes; "html" is a whole portal article page with the report inline."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unsupported sample format {fmt!r}; expected one of {FORMATS}")
+    document = spec_to_document(spec)
+    if fmt == "html":
+        return _render_html(spec, document)
+    return _FILE_RENDERERS[fmt](document)
+
+
+def file_name_for(spec: ReportSpec, fmt: str) -> str:
+    """The attachment name a portal would show: the report title plus the format's extension."""
+    return spec.title + EXTENSIONS[fmt]
