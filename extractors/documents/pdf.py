@@ -1,0 +1,205 @@
+"""PDF reader (pdfplumber): ruled tables, running text between them, page furniture dropped.
+
+Why pdfplumber: it finds ruled tables with their merged cells; pypdfium2 only
+reports whether pages have text at all (it is ~20x faster, so it is used for
+that check).  Tables continuing over a page break are stitched into one, and
+page numbers, running headers and footers are removed so they cannot split a
+sentence or pose as a figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from extractors.documents.limits import DEFAULT_LIMITS, ReaderLimits
+from extractors.documents.model import Block, Document, DocumentError, Paragraph, Table
+from extractors.documents.paragraphs import starts_new_paragraph
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–·\s]*\d{1,4}[-—–·\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
+    r"page\s*\d+(?:\s*of\s*\d+)?)\s*$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = ("。", "！", "？", "：", ":", "；")
+
+
+def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
+    """Read a PDF into paragraphs and tables in reading order."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(path)
+    except PDFPasswordIncorrect as exc:
+        raise DocumentError("encrypted", "the PDF needs a password") from exc
+    except PDFSyntaxError as exc:
+        raise DocumentError("truncated", f"not a readable PDF: {exc}") from exc
+    except Exception as exc:
+        raise _classify_pdf_error(exc) from exc
+    with pdf:
+        try:
+            pages = list(pdf.pages)
+        except Exception as exc:
+            raise _classify_pdf_error(exc) from exc
+        if not pages:
+            raise DocumentError("empty", "the PDF has no pages")
+        if len(pages) > limits.pdf_max_pages:
+            raise DocumentError("too_large", f"{len(pages)} pages exceed the limit of {limits.pdf_max_pages}")
+        page_items: list[list[tuple[float, Any]]] = []
+        scanned_pages: list[int] = []
+        try:
+            for number, page in enumerate(pages, start=1):
+                items, has_text = _read_page(page, number)
+                if not has_text and page.images:
+                    scanned_pages.append(number)
+                page_items.append(items)
+        except DocumentError:
+            raise
+        except Exception as exc:
+            raise _classify_pdf_error(exc) from exc
+        document = Document(format="pdf", blocks=[], page_count=len(pages))
+        furniture = _running_furniture(page_items, [p.height for p in pages], limits.header_footer_margin_pt)
+        document.blocks = _assemble(page_items, [p.width for p in pages], furniture, limits)
+    if scanned_pages and len(scanned_pages) == len(pages):
+        raise DocumentError("needs_ocr", f"no text layer on any of the {len(pages)} pages (scanned)")
+    if scanned_pages:
+        document.warn("needs_ocr", f"pages without a text layer: {scanned_pages}")
+    if not document.blocks:
+        raise DocumentError("empty", "the PDF has no text")
+    return document
+
+
+def _classify_pdf_error(exc: Exception) -> DocumentError:
+    text = f"{type(exc).__name__}: {exc}"
+    if "password" in text.lower() or "encrypt" in text.lower():
+        return DocumentError("encrypted", text)
+    return DocumentError("truncated", f"the PDF is damaged or incomplete ({text})")
+
+
+def _read_page(page: Any, number: int) -> tuple[list[tuple[float, Any]], bool]:
+    """(top, item) pairs: ("line", dict) for text lines outside tables, ("table", Table)."""
+    items: list[tuple[float, Any]] = []
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+    for found in tables:
+        rows = [[cell for cell in row] for row in found.extract()]
+        if rows:
+            items.append((found.bbox[1], ("table", Table(rows=rows, page=number, pages=[number]))))
+
+    def outside_tables(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside_tables) if boxes else page
+    lines = text_page.extract_text_lines(keep_blank_chars=False)
+    for line in lines:
+        text = line["text"].strip()
+        if text:
+            items.append((line["top"], ("line", {**line, "page_height": page.height})))
+    items.sort(key=lambda pair: pair[0])
+    return items, bool(page.chars)
+
+
+def _running_furniture(pages: list[list[tuple[float, Any]]], heights: list[float], margin: float) -> set[str]:
+    """Texts printed in the top/bottom margin of at least half of the pages: running headers/footers."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for items, height in zip(pages, heights, strict=True):
+        seen = set()
+        for top, (kind, payload) in items:
+            if kind == "line" and (top < margin or top > height - margin):
+                seen.add(_digits_folded(payload["text"]))
+        counts.update(seen)
+    return {text for text, n in counts.items() if n >= max(2, len(pages) // 2)}
+
+
+def _digits_folded(text: str) -> str:
+    return re.sub(r"\d+", "#", text.strip())
+
+
+def _is_furniture(line: dict[str, Any], furniture: set[str], margin: float) -> bool:
+    in_margin = line["top"] < margin or line["top"] > line["page_height"] - margin
+    if _PAGE_NUMBER.match(line["text"]) and (in_margin or len(line["text"].strip()) <= 5):
+        return True
+    return in_margin and _digits_folded(line["text"]) in furniture
+
+
+def _assemble(
+    pages: list[list[tuple[float, Any]]], widths: list[float], furniture: set[str], limits: ReaderLimits
+) -> list[Block]:
+    """Join lines into paragraphs and stitch tables continuing across page breaks."""
+    blocks: list[Block] = []
+    current: list[dict[str, Any]] = []
+    page_right = 0.0
+
+    def flush() -> None:
+        if current:
+            text = "".join(_line_join(current))
+            blocks.append(Paragraph(text=text, page=current[0]["page"]))
+            current.clear()
+
+    for number, (items, width) in enumerate(zip(pages, widths, strict=True), start=1):
+        line_rights = [p["x1"] for _, (k, p) in items if k == "line"]
+        page_right = max(line_rights) if line_rights else width
+        first_on_page = True
+        for _top, (kind, payload) in items:
+            if kind == "line":
+                if _is_furniture(payload, furniture, limits.header_footer_margin_pt):
+                    continue
+                line = {**payload, "page": number, "page_right": page_right}
+                if current and _ends_paragraph(current[-1], line):
+                    flush()
+                current.append(line)
+            else:
+                flush()
+                table: Table = payload
+                previous = blocks[-1] if blocks else None
+                if first_on_page and isinstance(previous, Table) and previous.width == table.width:
+                    rows = table.rows
+                    if rows and previous.rows and rows[0] == previous.rows[0]:
+                        rows = rows[1:]
+                    previous.rows.extend(rows)
+                    previous.pages.append(number)
+                else:
+                    blocks.append(table)
+            first_on_page = False
+    flush()
+    return blocks
+
+
+def _ends_paragraph(previous: dict[str, Any], line: dict[str, Any]) -> bool:
+    """A paragraph ends after a sentence end, before a heading, or after a visibly short line."""
+    prev_text = previous["text"].rstrip()
+    if starts_new_paragraph(line["text"]):
+        return True
+    if prev_text.endswith(_SENTENCE_END):
+        return True
+    char_width = max(6.0, (previous["x1"] - previous["x0"]) / max(1, len(prev_text)))
+    # Justified CJK lines wrap early when the next token is a long number ("1120.78万元"): allow for it.
+    leading_token = re.match(r"[0-9A-Za-z.,%，．]*", line["text"].strip())
+    token_width = (len(leading_token.group(0)) * 0.55 + 1) * char_width if leading_token else char_width
+    return previous["x1"] < previous["page_right"] - max(2.5 * char_width, token_width + char_width)
+
+
+def _line_join(lines: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        text = line["text"].strip()
+        if (
+            out
+            and out[-1][-1:].isascii()
+            and out[-1][-1:].isalpha()
+            and text[:1].isascii()
+            and text[:1].isalpha()
+        ):
+            out.append(" ")
+        out.append(text)
+    return out

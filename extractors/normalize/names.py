@@ -1,0 +1,63 @@
+"""Cleaning of names printed in reports: units, indicator levels, indicator names, budget row labels.
+
+Why: the same indicator is printed as "★指标1：执法案件查处数", "1.执法案件查处数" or
+"执法案件查处数"; levels carry score notes ("产出指标(50分)") and in-cell line breaks.
+The record must hold the bare name so that reports can be compared.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.normalize.text import compact, fold_width
+
+_SCORE_NOTE = re.compile(r"[（(][^（）()]*分[^（）()]*[）)]$")
+_NUMBERING = re.compile(
+    r"^(?:[★☆*※●◆■▲]+\s*)?(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、．)）]\s*(?!\d)|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]"
+    r"|[一二三四五六七八九十]+\s*[、.．])\s*"
+)
+_MARKERS = re.compile(r"^[★☆*※●◆■▲]+\s*|\s*[★☆*※]+$")
+_UNIT_NOISE = re.compile(r"[（(]?\s*(?:盖章|公章|签章|印章)\s*[）)]?")
+
+
+def clean_level(text: str | None) -> str | None:
+    """ "产出指标(40分)" → "产出指标", "经济效\\n益指标" → "经济效益指标"; None for blank."""
+    if not text:
+        return None
+    value = compact(text).replace(" ", "")
+    value = _MARKERS.sub("", value)
+    value = _SCORE_NOTE.sub("", value)
+    value = _NUMBERING.sub("", value, count=1)
+    return value or None
+
+
+def clean_indicator_name(text: str | None) -> str | None:
+    """The 三级指标 without numbering ("指标1：", "1、", "（2）") and markers (★)."""
+    if not text:
+        return None
+    value = compact(text)
+    for _ in range(2):
+        value = _MARKERS.sub("", value)
+        value = _NUMBERING.sub("", value, count=1)
+    return value.strip() or None
+
+
+def clean_row_label(text: str | None) -> str:
+    """A budget/base-data row label without numbering, 其中, colons and trailing values."""
+    value = fold_width(compact(text or "")).replace(" ", "")
+    value = re.sub(r"^(?:其中[:：]?)", "", value)
+    value = _NUMBERING.sub("", value, count=1)
+    value = re.sub(r"^(?:其中[:：]?)", "", value)
+    return value.strip(":：")
+
+
+def clean_unit_name(text: str | None) -> str | None:
+    """The reporting unit as printed, without 盖章 notes, 附件N prefixes and dates."""
+    if not text:
+        return None
+    value = compact(text).replace(" ", "")
+    value = _UNIT_NOISE.sub("", value)
+    value = re.sub(r"^附件\s*\d*[:：]?", "", value)
+    value = re.sub(r"(?:填报|日期)?[:：]?\d{4}年\d{1,2}月\d{1,2}日.*$", "", value)
+    value = re.sub(r"[（(]\s*[）)]$", "", value)
+    return value.strip(" :：") or None

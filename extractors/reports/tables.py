@@ -1,0 +1,464 @@
+"""Tables first: budget facts, indicators and key fields from the standard self-evaluation tables.
+
+Why a row stream instead of per-table templates: the same table arrives split
+over pages or parts, with columns shifted by merged cells, sometimes with the
+header's values inside the header row.  Rows are read in order across all
+tables; a header row (money columns or indicator columns) switches the mode
+until the next header, and each data row is read against the current header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractors.documents.model import Document, Paragraph, Table
+from extractors.normalize.names import clean_indicator_name, clean_level, clean_row_label
+from extractors.normalize.numbers import find_quantities, is_placeholder, parse_cell_number
+from extractors.normalize.targets import parse_actual, parse_target
+from extractors.normalize.text import cell_text, compact, fold_width
+from extractors.reports.vocab import (
+    EXPENDITURE_LINES,
+    INDICATOR_COLUMNS,
+    KEY_FIELDS,
+    PLACEHOLDER_LABEL,
+    REVENUE_LINES,
+    SECTION_TOTAL_LINES,
+    STAGES,
+    TOTAL_ROW,
+    header_role,
+    match_line,
+)
+
+_INLINE_VALUE = re.compile(r"^(?P<label>[^\d]+?)[:：]\s*(?P<value>-?\d[\d,]*(?:\.\d+)?)\s*(?:万元|元)?$")
+_AMOUNT_TOL = 0.011
+
+
+@dataclass
+class TableFindings:
+    """What the tables state; the record builder merges it with prose findings."""
+
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
+    self_score: float | None = None
+    has_project_table: bool = False
+    has_department_table: bool = False
+
+
+@dataclass
+class _MoneyHeader:
+    roles: list[tuple[int, str]]
+    divisor: float
+    table_title: str
+
+
+@dataclass
+class _IndicatorHeader:
+    columns: dict[str, int]
+    level1: str | None = None
+    level2: str | None = None
+
+
+def _row_texts(row: list[str | None]) -> list[str]:
+    return [cell_text(c) for c in row]
+
+
+def _table_title(blocks: list[Any], index: int) -> str:
+    for block in reversed(blocks[max(0, index - 3) : index]):
+        if isinstance(block, Paragraph):
+            text = compact(block.text)
+            if "表" in text and len(text) <= 60:
+                return text
+    return "表"
+
+
+def _divisor_from(texts: list[str]) -> float | None:
+    """10000 when a header says 元 (not 万元), 1 when it says 万元, None when silent."""
+    joined = "".join(texts)
+    if re.search(r"[（(]\s*万元\s*[）)]|单位[:：]\s*万元|万元", joined):
+        return 1.0
+    if re.search(r"[（(]\s*元\s*[）)]|单位[:：]\s*元", joined):
+        return 10000.0
+    return None
+
+
+def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
+    """Interpret every table of the document in reading order."""
+    findings = TableFindings()
+    money: _MoneyHeader | None = None
+    indicators: _IndicatorHeader | None = None
+    breakdown: list[dict[str, Any]] = []
+    totals: dict[str, float] = {}
+    default_divisor = 1.0
+    for index, block in enumerate(document.blocks):
+        if isinstance(block, Paragraph):
+            text = compact(block.text)
+            divisor = _divisor_from([text]) if "单位" in text and len(text) < 40 else None
+            if divisor:
+                default_divisor = divisor
+            if "项目支出绩效自评表" in text.replace(" ", ""):
+                findings.has_project_table = True
+            if re.search(r"整体支出绩效自评表|整体绩效自评表", text.replace(" ", "")):
+                findings.has_department_table = True
+            continue
+        if not isinstance(block, Table):
+            continue
+        title = block.title or _table_title(document.blocks, index)
+        page = block.page
+        for row in block.rows:
+            texts = _row_texts(row)
+            if not any(texts):
+                continue
+            _read_keys(texts, findings)
+            keys = [re.sub(r"\s", "", fold_width(t)) for t in texts]
+            if any(re.search(r"项目支出绩效自评表", k) for k in keys):
+                findings.has_project_table = True
+            ind_header = _indicator_header(keys)
+            if ind_header is not None:
+                _close_breakdown(breakdown, totals, findings)
+                money, indicators = None, ind_header
+                continue
+            money_header = _money_header(texts, fiscal_year, default_divisor, title)
+            if money_header is not None:
+                _close_breakdown(breakdown, totals, findings)
+                money, indicators, totals = money_header, None, {}
+                continue
+            if any(re.match(r"^(?:年度)?总体目标|^年度目标|^绩效指标$", k) for k in keys[:2] if k):
+                _close_breakdown(breakdown, totals, findings)
+                money = None
+            first_label = next((k for k in keys if k), "")
+            is_total = TOTAL_ROW.match(clean_row_label(first_label)) or any(
+                TOTAL_ROW.match(k) for k in keys[:3] if k
+            )
+            if is_total and (indicators is not None or findings.indicators):
+                score = _total_score(texts, indicators)
+                if score is not None:
+                    findings.self_score = score
+                indicators = None
+                continue
+            if indicators is not None:
+                _read_indicator_row(texts, indicators, findings, page)
+            elif money is not None:
+                _read_money_row(texts, money, findings, breakdown, totals, page)
+    _close_breakdown(breakdown, totals, findings)
+    return findings
+
+
+def _read_keys(texts: list[str], findings: TableFindings) -> None:
+    for i, text in enumerate(texts):
+        key = re.sub(r"\s", "", text)
+        for pattern, name in KEY_FIELDS:
+            if re.search(pattern, key):
+                value = next((t for t in texts[i + 1 :] if t and not _is_key(t)), None)
+                if value and name not in findings.keys:
+                    findings.keys[name] = value
+                break
+
+
+def _is_key(text: str) -> bool:
+    key = re.sub(r"\s", "", text)
+    return any(re.search(p, key) for p, _ in KEY_FIELDS)
+
+
+def _indicator_header(keys: list[str]) -> _IndicatorHeader | None:
+    columns: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        for pattern, name in INDICATOR_COLUMNS:
+            if key and re.search(pattern, key) and name not in columns:
+                columns[name] = i
+                break
+    if "name" in columns and ({"target", "weight", "score", "actual"} & columns.keys()) and len(columns) >= 3:
+        return _IndicatorHeader(columns=columns)
+    return None
+
+
+def _money_header(
+    texts: list[str], fiscal_year: int | None, default_divisor: float, title: str
+) -> _MoneyHeader | None:
+    roles = [(i, role) for i, t in enumerate(texts) if t and (role := header_role(t, fiscal_year))]
+    stages = [r for _, r in roles if r in STAGES]
+    if len(set(stages)) < 2 and not (len(set(stages)) == 1 and {"weight", "score"} & {r for _, r in roles}):
+        return None
+    divisor = _divisor_from(texts) or default_divisor
+    return _MoneyHeader(roles=roles, divisor=divisor, table_title=title)
+
+
+def _number_cells(texts: list[str], start: int) -> list[tuple[int, str, float]]:
+    out = []
+    for i in range(start, len(texts)):
+        value = parse_cell_number(texts[i])
+        if value is not None:
+            out.append((i, texts[i], value))
+    return out
+
+
+def _assign_roles(
+    header: _MoneyHeader, numbers: list[tuple[int, str, float]]
+) -> list[tuple[str, str, float]]:
+    """(role, printed, value): by column when every number sits under a header, else in order."""
+    role_at = dict(header.roles)
+    if all(i in role_at for i, _, _ in numbers):
+        return [(role_at[i], printed, value) for i, printed, value in numbers]
+    ordered = [role for _, role in header.roles]
+    if "weight" in ordered and "rate" not in ordered:
+        ordered.append("rate")
+    if "weight" in ordered and "score" not in ordered:
+        ordered.append("score")
+    out = []
+    for (_, printed, value), role in zip(numbers, ordered, strict=False):
+        out.append((role, printed, value))
+    return out
+
+
+def _read_money_row(
+    texts: list[str],
+    header: _MoneyHeader,
+    findings: TableFindings,
+    breakdown: list[dict[str, Any]],
+    totals: dict[str, float],
+    page: int | None,
+) -> None:
+    first_role_col = min(i for i, _ in header.roles)
+    label_index = next((i for i, t in enumerate(texts) if t and parse_cell_number(t) is None), None)
+    if label_index is None:
+        return
+    raw_label = texts[label_index]
+    label = clean_row_label(raw_label)
+    if PLACEHOLDER_LABEL.search(label):
+        return
+    # Cells that carry their own value ("其中：一般公共预算：2612.36") or label/value pairs off the grid.
+    pairs = _inline_pairs(texts)
+    numbers = _number_cells(texts, label_index + 1)
+    line = match_line(label) if not _INLINE_VALUE.match(fold_width(raw_label)) else None
+    aligned = line is not None and label_index < first_role_col + 1 and numbers
+    if aligned and len([t for t in texts if t and parse_cell_number(t) is None]) == 1:
+        _emit_row(line, label, raw_label, header, numbers, findings, totals, page)
+        return
+    for pair_label, raw, value in pairs:
+        pair_line = match_line(pair_label)
+        if pair_line and (pair_line in REVENUE_LINES or pair_line in EXPENDITURE_LINES):
+            breakdown.append(
+                {
+                    "line": pair_line,
+                    "label": raw,
+                    "value": value / header.divisor,
+                    "title": header.table_title,
+                    "page": page,
+                }
+            )
+    if not pairs and line is not None and numbers:
+        _emit_row(line, label, raw_label, header, numbers, findings, totals, page)
+
+
+def _inline_pairs(texts: list[str]) -> list[tuple[str, str, float]]:
+    """(label, raw label, value) from "label：value" cells or a label cell followed by a number cell."""
+    out: list[tuple[str, str, float]] = []
+    pending: str | None = None
+    for text in texts:
+        if not text:
+            continue
+        folded = fold_width(text).replace(" ", "")
+        match = _INLINE_VALUE.match(folded)
+        if match:
+            out.append(
+                (
+                    clean_row_label(match.group("label")),
+                    match.group("label"),
+                    parse_cell_number(match.group("value")) or 0.0,
+                )
+            )
+            pending = None
+            continue
+        value = parse_cell_number(text)
+        if value is not None and pending is not None:
+            out.append((clean_row_label(pending), pending, value))
+            pending = None
+        elif value is None:
+            pending = text if match_line(clean_row_label(text)) else None
+    return [p for p in out if match_line(p[0])]
+
+
+def _emit_row(
+    line: str,
+    label: str,
+    raw_label: str,
+    header: _MoneyHeader,
+    numbers: list[tuple[int, str, float]],
+    findings: TableFindings,
+    totals: dict[str, float],
+    page: int | None,
+) -> None:
+    assigned = _assign_roles(header, numbers)
+    stage_values = [(role, printed, value) for role, printed, value in assigned if role in STAGES]
+    all_zero = all(value == 0 for _, _, value in stage_values)
+    if all_zero and line not in SECTION_TOTAL_LINES:
+        stage_values = []
+    item = None
+    if line == "project_item":
+        item = label
+    for role, printed, value in stage_values:
+        amount = round(value / header.divisor, 6)
+        if line == "total":
+            totals[role] = amount
+        findings.facts.append(
+            {
+                "line": line,
+                "stage": role,
+                "item": item,
+                "amount_wan_yuan": amount,
+                "evidence": f"{header.table_title} › {raw_label} › {_stage_header(header, role)} = {printed}",
+                "origin": "table",
+                "page": page,
+            }
+        )
+    if line == "total":
+        by_role = {role: (printed, value) for role, printed, value in assigned}
+        if "rate" in by_role or ("weight" in by_role and "score" in by_role):
+            rate_text = by_role.get("rate", (None, None))[0]
+            actual_value, actual_unit = parse_actual(rate_text) if rate_text else (None, None)
+            if rate_text and "%" not in rate_text and actual_value is not None:
+                actual_unit = "%" if actual_value > 1.5 else None
+            findings.indicators.append(
+                {
+                    "level1": None,
+                    "level2": None,
+                    "name": "预算执行率",
+                    "target_text": None,
+                    "actual_text": rate_text,
+                    "target_op": None,
+                    "target_value": None,
+                    "target_unit": None,
+                    "actual_value": actual_value,
+                    "actual_unit": actual_unit,
+                    "weight": by_role.get("weight", (None, None))[1],
+                    "score": by_role.get("score", (None, None))[1],
+                    "deviation_reason": None,
+                    "origin": "table",
+                    "evidence": None,
+                    "page": page,
+                }
+            )
+
+
+def _stage_header(header: _MoneyHeader, role: str) -> str:
+    return {
+        "prior_year_final": "上年决算数",
+        "initial_budget": "年初预算数",
+        "adjusted_budget": "全年预算数",
+        "executed": "全年执行数",
+    }.get(role, role)
+
+
+def _close_breakdown(
+    breakdown: list[dict[str, Any]], totals: dict[str, float], findings: TableFindings
+) -> None:
+    """Breakdown cells take the stage of the total column their group adds up to; others are dropped."""
+    if not breakdown:
+        return
+    stage = None
+    for group in (EXPENDITURE_LINES, REVENUE_LINES):
+        values = [b["value"] for b in breakdown if b["line"] in group]
+        if not values:
+            continue
+        total = sum(values)
+        for candidate in ("adjusted_budget", "executed", "initial_budget"):
+            if candidate in totals and abs(totals[candidate] - total) <= _AMOUNT_TOL:
+                stage = candidate
+                break
+        if stage:
+            break
+    if stage:
+        for b in breakdown:
+            if b["value"] == 0:
+                continue
+            findings.facts.append(
+                {
+                    "line": b["line"],
+                    "stage": stage,
+                    "item": None,
+                    "amount_wan_yuan": round(b["value"], 6),
+                    "evidence": f"{b['title']} › {compact(b['label'])} › (breakdown of {stage}) "
+                    f"= {b['value']:g}",
+                    "origin": "table",
+                    "page": b["page"],
+                }
+            )
+    breakdown.clear()
+
+
+def _total_score(texts: list[str], header: _IndicatorHeader | None) -> float | None:
+    if header is not None and "score" in header.columns and header.columns["score"] < len(texts):
+        value = parse_cell_number(texts[header.columns["score"]])
+        if value is not None:
+            return value
+    numbers = [v for t in texts if (v := parse_cell_number(t)) is not None]
+    return numbers[-1] if numbers else None
+
+
+def _cell(texts: list[str], columns: dict[str, int], name: str) -> str | None:
+    index = columns.get(name)
+    if index is None or index >= len(texts):
+        return None
+    text = texts[index]
+    return text if text and not is_placeholder(text) else None
+
+
+def _first_number(text: str | None) -> float | None:
+    if not text:
+        return None
+    value = parse_cell_number(text)
+    if value is not None:
+        return value
+    quantities = find_quantities(text)
+    return quantities[0].value if quantities and len(quantities) == 1 else None
+
+
+def _read_indicator_row(
+    texts: list[str], header: _IndicatorHeader, findings: TableFindings, page: int | None
+) -> None:
+    columns = header.columns
+    level1 = clean_level(_cell(texts, columns, "level1"))
+    level2 = clean_level(_cell(texts, columns, "level2"))
+    if level1:
+        if level1 != header.level1:
+            header.level2 = None
+        header.level1 = level1
+    if level2:
+        header.level2 = level2
+    name = clean_indicator_name(_cell(texts, columns, "name"))
+    if not name or PLACEHOLDER_LABEL.search(name) or TOTAL_ROW.match(name):
+        return
+    target_text = _cell(texts, columns, "target")
+    op_text = _cell(texts, columns, "op")
+    unit_text = _cell(texts, columns, "unit")
+    actual_text = _cell(texts, columns, "actual")
+    if op_text and target_text:
+        target = parse_target(target_text, operator_cell=op_text, unit_cell=unit_text)
+        target_text = f"{op_text}{target_text}{unit_text or ''}"
+    else:
+        target = parse_target(target_text, unit_cell=unit_text)
+    actual_value, actual_unit = parse_actual(actual_text, unit_cell=unit_text)
+    if actual_text and unit_text and actual_unit is None and actual_value is not None:
+        actual_unit = compact(unit_text)
+    findings.indicators.append(
+        {
+            "level1": header.level1,
+            "level2": header.level2,
+            "name": name,
+            "target_text": target_text,
+            "actual_text": actual_text,
+            "target_op": target.op,
+            "target_value": target.value,
+            "target_unit": target.unit,
+            "actual_value": actual_value,
+            "actual_unit": actual_unit,
+            "weight": _first_number(_cell(texts, columns, "weight")),
+            "score": _first_number(_cell(texts, columns, "score")),
+            "deviation_reason": _cell(texts, columns, "reason"),
+            "origin": "table",
+            "evidence": None,
+            "page": page,
+        }
+    )
