@@ -68,6 +68,8 @@ _NOT_A_FACT = re.compile(
     r"占比|约|近|余|多|租金|合同|中标|采购金额|招标"
 )
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+# A clause anchored in the evaluated period ("2023年度…", "当年收入…") states a figure of that period.
+_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年|^当年|^本年|^全年")
 
 
 @dataclass
@@ -128,6 +130,9 @@ def _read_sentence(
         line, named, rest = _line_of(clause)
         stage = _stage_of(rest)
         year = _YEAR.search(clause)
+        period = _PERIOD.search(clause)
+        if stage is None and named and "支出" in clause and period and not excluded:
+            stage = "executed"
         if year and fiscal_year and int(year.group(0)[:4]) < fiscal_year:
             stage = "prior_year_final" if stage in ("executed", None) else None
         if stage is None:
@@ -145,7 +150,7 @@ def _read_sentence(
             line
             and stage
             and not excluded
-            and (previous is not None or year or _explicit_stage(rest) or starts_with_breakdown)
+            and (previous is not None or period or _explicit_stage(rest) or starts_with_breakdown)
         ):
             amount = to_wan_yuan(parse_number_token(match.group("num")), match.group("unit"))
             if amount is not None:
@@ -305,7 +310,7 @@ def prose_indicators(document: Document) -> list[dict[str, Any]]:
             text = fold_width(compact(paragraph.text)).replace(" ", "")
             for match in _NAMED_RATE.finditer(text):
                 name = _NAME_NOISE.sub("", match.group("name"))
-                if len(name) < 2 or name in seen or name in ("率", "满意度", "比率", "效率"):
+                if len(name) < 2 or name in seen or name in ("率", "比率", "效率"):
                     continue
                 seen.add(name)
                 pct = match.group("pct")

@@ -33,6 +33,7 @@ from extractors.reports.vocab import (
 
 _INLINE_VALUE = re.compile(r"^(?P<label>[^\d]+?)[:：]\s*(?P<value>-?\d[\d,]*(?:\.\d+)?)\s*(?:万元|元)?$")
 _AMOUNT_TOL = 0.011
+_NUMBERED = re.compile(r"^\s*(?:\d+\s*[、.．)）]|[（(]\s*\d+\s*[）)])")
 
 
 @dataclass
@@ -52,6 +53,9 @@ class _MoneyHeader:
     roles: list[tuple[int, str]]
     divisor: float
     table_title: str
+    in_project_items: bool = False
+    # A header row that also carries values ("年初预算数 865.82 全年执行数 899.13") has lost its column grid.
+    values_in_header: bool = False
 
 
 @dataclass
@@ -182,7 +186,8 @@ def _money_header(
     if len(set(stages)) < 2 and not (len(set(stages)) == 1 and {"weight", "score"} & {r for _, r in roles}):
         return None
     divisor = _divisor_from(texts) or default_divisor
-    return _MoneyHeader(roles=roles, divisor=divisor, table_title=title)
+    values_in_header = any(parse_cell_number(t) is not None for t in texts)
+    return _MoneyHeader(roles=roles, divisor=divisor, table_title=title, values_in_header=values_in_header)
 
 
 def _number_cells(texts: list[str], start: int) -> list[tuple[int, str, float]]:
@@ -220,7 +225,6 @@ def _read_money_row(
     totals: dict[str, float],
     page: int | None,
 ) -> None:
-    first_role_col = min(i for i, _ in header.roles)
     label_index = next((i for i, t in enumerate(texts) if t and parse_cell_number(t) is None), None)
     if label_index is None:
         return
@@ -232,8 +236,17 @@ def _read_money_row(
     pairs = _inline_pairs(texts)
     numbers = _number_cells(texts, label_index + 1)
     line = match_line(label) if not _INLINE_VALUE.match(fold_width(raw_label)) else None
-    aligned = line is not None and label_index < first_role_col + 1 and numbers
-    if aligned and len([t for t in texts if t and parse_cell_number(t) is None]) == 1:
+    role_columns = {i for i, _ in header.roles}
+    under_headers = not header.values_in_header and all(i in role_columns for i, _, _ in numbers)
+    single_label = len([t for t in texts if not is_placeholder(t) and parse_cell_number(t) is None]) == 1
+    if line is not None:
+        header.in_project_items = line == "project_expenditure"
+    elif (
+        header.in_project_items and single_label and _NUMBERED.match(raw_label) and numbers and under_headers
+    ):
+        _emit_row("project_item", label, raw_label, header, numbers, findings, totals, page)
+        return
+    if line is not None and single_label and numbers and (under_headers or line == "total"):
         _emit_row(line, label, raw_label, header, numbers, findings, totals, page)
         return
     for pair_label, raw, value in pairs:
@@ -248,8 +261,6 @@ def _read_money_row(
                     "page": page,
                 }
             )
-    if not pairs and line is not None and numbers:
-        _emit_row(line, label, raw_label, header, numbers, findings, totals, page)
 
 
 def _inline_pairs(texts: list[str]) -> list[tuple[str, str, float]]:
