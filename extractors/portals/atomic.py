@@ -1,0 +1,51 @@
+"""Crash-safe file writes shared by the raw store, the crawl state and the page cache.
+
+Why: a file that a later run trusts (a raw document named by its sha256, the
+validators that let it skip a download) must either be complete or absent.
+Write to a temp file in the same directory, fsync, ``os.replace``, fsync the
+directory: a crash at any point leaves at most a ``*.part`` file nobody reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform lets a directory be opened
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def replace_into(temp_path: Path, final_path: Path) -> None:
+    """Move a fully written temp file to its final name atomically and durably."""
+    final_path.parent.mkdir(parents=True, exist_ok=True)
+    fsync_file(temp_path)
+    os.replace(temp_path, final_path)
+    fsync_directory(final_path.parent)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    fsync_directory(path.parent)

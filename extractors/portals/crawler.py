@@ -1,0 +1,693 @@
+"""Crawl one portal: discover report documents, fetch what is new, record every fetch.
+
+Why one run object per source: the queue, the per-host politeness, the crawl
+state and the manifest belong together, and a portal's failures (dead start
+URL, 503s, soft 404s, oversized files) must end up as counted, explained
+manifest rows — never as an exception that loses the rest of the run.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from extractors.portals.adapters import ProxyRequest, adapter_named, adapters_for
+from extractors.portals.discovery import (
+    KeywordRule,
+    Link,
+    ParsedPage,
+    canonical_url,
+    date_from_url,
+    is_attachment_url,
+    is_pagination_link,
+    parse_page,
+)
+from extractors.portals.fetcher import Fetcher, FetchFailed, FetchResponse, FetchTunables
+from extractors.portals.manifest import ManifestRow, ManifestWriter
+from extractors.portals.netguard import HostGuard, Resolver, system_resolver
+from extractors.portals.rawstore import RawStore
+from extractors.portals.registry import SourceConfig
+from extractors.portals.sniff import (
+    DOCUMENT_FORMATS,
+    decode_html,
+    filename_from_content_disposition,
+    filename_from_url,
+    sniff_format,
+)
+from extractors.portals.state import CrawlState, UrlState
+from extractors.settings import Settings
+
+log = logging.getLogger("extractors.portals")
+
+# Queue priorities: documents as soon as found, then likely report pages, listings, everything else.
+PRIORITY_DOCUMENT = 0
+PRIORITY_REPORT_PAGE = 1
+PRIORITY_LISTING = 2
+PRIORITY_OTHER = 3
+
+
+@dataclass(frozen=True)
+class CrawlTunables:
+    """Crawler limits that are not per portal."""
+
+    state_save_every: int = 25
+    max_error_message_chars: int = 1000
+    fetch: FetchTunables = field(default_factory=FetchTunables)
+
+
+@dataclass
+class FetchedDocument:
+    """A report document found on a portal this run, downloaded now or known from before."""
+
+    source_id: str
+    url: str
+    referer: str | None
+    title: str | None
+    published_at: str | None
+    file_name: str
+    format: str
+    sha256: str
+    raw_path: str
+    size: int
+    fetched_at: str
+    is_new: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, payload: dict[str, Any]) -> FetchedDocument:
+        return cls(**{name: payload.get(name) for name in cls.__dataclass_fields__})
+
+
+@dataclass
+class CrawlStats:
+    """Counts for one source and run.
+
+    ``pages``: HTML pages and listing-proxy responses requested (including 304s
+    and failures).  ``new``: documents whose bytes were stored for the first
+    time.  ``unchanged``: documents known from before (304, skipped as known, or
+    the same bytes at the same URL).  ``reposts``: known bytes at a URL that had
+    not given them before.  ``errors``: fetches that failed (HTTP errors after
+    retries, timeouts, soft 404s, oversized files, refused start URLs).
+    """
+
+    pages: int = 0
+    new: int = 0
+    unchanged: int = 0
+    reposts: int = 0
+    errors: int = 0
+    started_at: str = ""
+    finished_at: str = ""
+    error_message: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CrawlResult:
+    documents: list[FetchedDocument]
+    stats: CrawlStats
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"documents": [d.to_dict() for d in self.documents], "stats": self.stats.to_dict()}
+
+
+@dataclass(order=True)
+class _Task:
+    priority: int
+    sequence: int
+    url: str = field(compare=False)
+    kind: str = field(compare=False)  # "page" | "document" | "proxy"
+    depth: int = field(compare=False, default=0)
+    referer: str | None = field(compare=False, default=None)
+    title_hint: str | None = field(compare=False, default=None)
+    date_hint: str | None = field(compare=False, default=None)
+    report_candidate: bool = field(compare=False, default=False)
+    is_start: bool = field(compare=False, default=False)
+    proxy: ProxyRequest | None = field(compare=False, default=None)
+
+
+def crawl_source(
+    source: SourceConfig,
+    settings: Settings,
+    *,
+    run_id: str,
+    tunables: CrawlTunables | None = None,
+    resolver: Resolver = system_resolver,
+) -> CrawlResult:
+    """Crawl one source; portal problems end up in the stats and manifest, never as exceptions."""
+    run = _SourceCrawl(source, settings, run_id, tunables or CrawlTunables(), resolver)
+    try:
+        run.crawl()
+    finally:
+        run.close()
+    return run.result()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class _SourceCrawl:
+    def __init__(
+        self,
+        source: SourceConfig,
+        settings: Settings,
+        run_id: str,
+        tunables: CrawlTunables,
+        resolver: Resolver,
+    ) -> None:
+        self.source = source
+        self.run_id = run_id
+        self.tunables = tunables
+        self.rule = KeywordRule(source.include, source.exclude)
+        self.store = RawStore(settings.raw_dir)
+        self.store.sweep_spool()
+        self.state = CrawlState(settings.crawl_state_dir, source.id).load()
+        self.manifest = ManifestWriter(settings.manifest_dir, source.id)
+        self.guard = HostGuard(
+            source.allowed_hosts, allow_private_addresses=source.allow_private_addresses, resolver=resolver
+        )
+        self.fetcher = Fetcher(source, self.guard, self.store.spool_dir, tunables=tunables.fetch)
+        self.stats = CrawlStats(started_at=_now())
+        self.documents: dict[str, FetchedDocument] = {}
+        self.new_shas: set[str] = set()
+        self._queue: list[_Task] = []
+        self._queued: set[str] = set()
+        self._sequence = 0
+        self._page_shas: set[str] = set()
+        self._item_urls: set[str] = set()
+        self._start_problems: list[str] = []
+        self._first_error: str | None = None
+        self._fetches_since_save = 0
+        self._start_dirs = [_directory_of(url) for url in source.start_urls]
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def crawl(self) -> None:
+        log.info("[%s] crawl starts: %s", self.source.id, ", ".join(self.source.start_urls))
+        for url in self.source.start_urls:
+            self._enqueue(canonical_url(url), "page", PRIORITY_LISTING, depth=0, is_start=True)
+        while self._queue:
+            task = heapq.heappop(self._queue)
+            if task.kind == "document":
+                self._crawl_document(task)
+            elif self.stats.pages >= self.source.max_pages:
+                remaining = 1 + sum(1 for t in self._queue if t.kind != "document")
+                log.warning(
+                    "[%s] max_pages=%d reached; %d queued pages not fetched",
+                    self.source.id,
+                    self.source.max_pages,
+                    remaining,
+                )
+                self._queue = [t for t in self._queue if t.kind == "document"]
+                heapq.heapify(self._queue)
+            else:
+                self._crawl_page(task)
+            self._fetches_since_save += 1
+            if self._fetches_since_save >= self.tunables.state_save_every:
+                self.state.save()
+                self._fetches_since_save = 0
+
+    def close(self) -> None:
+        self.stats.finished_at = _now()
+        self.stats.error_message = self._error_message()
+        try:
+            self.state.save()
+        finally:
+            self.manifest.close()
+            self.fetcher.close()
+        s = self.stats
+        log.info(
+            "[%s] crawl done: pages=%d documents=%d new=%d unchanged=%d reposts=%d errors=%d requests=%d%s",
+            self.source.id,
+            s.pages,
+            len(self.documents),
+            s.new,
+            s.unchanged,
+            s.reposts,
+            s.errors,
+            self.fetcher.requests_made,
+            f" ({s.error_message})" if s.error_message else "",
+        )
+
+    def result(self) -> CrawlResult:
+        return CrawlResult(documents=list(self.documents.values()), stats=self.stats)
+
+    def _error_message(self) -> str | None:
+        if self._start_problems:
+            message = "; ".join(self._start_problems)
+        elif self.stats.errors:
+            message = f"{self.stats.errors} fetch error(s); first: {self._first_error}"
+        else:
+            return None
+        return message[: self.tunables.max_error_message_chars]
+
+    # -- queue --------------------------------------------------------------------------------
+
+    def _enqueue(self, url: str, kind: str, priority: int, **details: Any) -> None:
+        proxy: ProxyRequest | None = details.get("proxy")
+        key = proxy.key if proxy else url
+        if key in self._queued:
+            return
+        self._queued.add(key)
+        self._sequence += 1
+        heapq.heappush(self._queue, _Task(priority, self._sequence, url, kind, **details))
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def _crawl_page(self, task: _Task) -> None:
+        self.stats.pages += 1
+        known = self.state.get(task.url) if task.kind == "page" else None
+        cached = self.state.cached_page(known.sha256) if known and known.has_validators else None
+        try:
+            response = self.fetcher.fetch(
+                task.url,
+                referer=task.referer,
+                etag=known.etag if cached is not None and known else None,
+                last_modified=known.last_modified if cached is not None and known else None,
+                method="POST" if task.proxy else "GET",
+                data=dict(task.proxy.form) if task.proxy else None,
+            )
+        except FetchFailed as failure:
+            self._record_failure(task, failure, kind="page")
+            return
+        if response.not_modified and cached is not None and known is not None:
+            self._handle_page_body(task, response, cached, known, outcome="not_modified")
+            return
+        found_format = sniff_format(response.head, response.temp_path, response.content_type)
+        if found_format not in (None, "html"):
+            # A link followed as a page answered with a document (download endpoint without extension).
+            if task.report_candidate or self.rule.includes(task.title_hint):
+                self._store_document(task, response, found_format)
+            else:
+                response.discard()
+                self._row(task, "skipped_not_report", kind="document", response=response, fmt=found_format)
+            return
+        body = response.read_body()
+        response.discard()
+        outcome = "unchanged" if known and known.sha256 == response.sha256 else "new"
+        self._handle_page_body(task, response, body, known, outcome=outcome)
+
+    def _handle_page_body(
+        self, task: _Task, response: FetchResponse, body: bytes, known: UrlState | None, *, outcome: str
+    ) -> None:
+        sha = response.sha256 or (known.sha256 if known else None) or ""
+        if task.proxy is not None:
+            self._handle_proxy_body(task, response, body, outcome)
+            return
+        page = parse_page(response.url, body, response.content_type)
+        if page.looks_not_found:
+            failure = FetchFailed("error", f"{task.url}: not-found page served with HTTP {response.status}")
+            self._record_failure(task, failure, kind="page", response=response)
+            return
+        if sha in self._page_shas:
+            self._row(task, "skipped_duplicate_page", kind="page", response=response, title=page.title)
+            return
+        self._page_shas.add(sha)
+        page_title = self._report_title(page, task)
+        published = page.published_at or task.date_hint or date_from_url(task.url)
+        inline_report = page.has_report_table and self._page_is_report(page, task)
+        if inline_report:
+            self._store_inline_report(task, response, body, page_title, published, known, outcome)
+        else:
+            self._row(task, outcome, kind="page", response=response, title=page.title, published=published)
+            log.info("[%s] page %s %s", self.source.id, outcome, task.url)
+            if response.etag or response.last_modified:
+                self.state.cache_page(sha, body)
+                self.state.record(
+                    task.url,
+                    UrlState(
+                        kind="page",
+                        etag=response.etag,
+                        last_modified=response.last_modified,
+                        sha256=sha,
+                        size=len(body),
+                        fetched_at=_now(),
+                    ),
+                )
+        self._follow_page(task, page, published, page_title if self._page_is_report(page, task) else None)
+
+    def _handle_proxy_body(self, task: _Task, response: FetchResponse, body: bytes, outcome: str) -> None:
+        assert task.proxy is not None
+        adapter = adapter_named(task.proxy.adapter)
+        listing = adapter.read_proxy_response(task.proxy, decode_html(body, response.content_type))
+        self._row(task, outcome, kind="page", response=response)
+        log.info("[%s] listing-proxy %s %s (%d links)", self.source.id, outcome, task.url, len(listing.links))
+        self._follow_links(task, listing.links, page=None, page_date=None, report_title=None)
+        if listing.next_request is not None:
+            self._enqueue_proxy(task, listing.next_request)
+
+    def _enqueue_proxy(self, task: _Task, request: ProxyRequest) -> None:
+        self._enqueue(
+            request.url, "proxy", PRIORITY_LISTING, depth=task.depth, referer=task.url, proxy=request
+        )
+
+    def _follow_page(
+        self, task: _Task, page: ParsedPage, published: str | None, report_title: str | None
+    ) -> None:
+        links = list(page.links)
+        for adapter in adapters_for(self.source.adapter, task.url, page.text):
+            links.extend(adapter.listing_links(task.url, page.text))
+            for listing_url in adapter.listing_urls(task.url, page.text):
+                if self.guard.host_allowed(listing_url):
+                    self._enqueue(listing_url, "page", PRIORITY_LISTING, depth=task.depth, referer=task.url)
+            for request in adapter.proxy_requests(task.url, page.text):
+                if self.guard.host_allowed(request.url):
+                    self._enqueue_proxy(task, request)
+        self._follow_links(task, links, page=page, page_date=published, report_title=report_title)
+
+    def _follow_links(
+        self,
+        task: _Task,
+        links: list[Link],
+        *,
+        page: ParsedPage | None,
+        page_date: str | None,
+        report_title: str | None,
+    ) -> None:
+        """Queue attachments, pagination, report pages and (within the start columns) other pages."""
+        next_depth = task.depth + 1
+        pagination: list[Link] = []
+        unseen_items = 0
+        for link in links:
+            if not self.guard.host_allowed(link.url):
+                continue
+            if page is not None and not is_attachment_url(link.url) and is_pagination_link(link, task.url):
+                pagination.append(link)
+                continue
+            if link.url not in self._item_urls:
+                self._item_urls.add(link.url)
+                unseen_items += 1
+            name_in_url = filename_from_url(link.url)
+            if self.rule.excludes(link.text, name_in_url if is_attachment_url(link.url) else None):
+                continue
+            if is_attachment_url(link.url):
+                # Attachments never widen the crawl, so max_depth does not apply to them.
+                link_is_report = self.rule.includes(link.text, name_in_url)
+                if link_is_report or report_title:
+                    # The page's report title names the report; attachment link words are often "附件1".
+                    self._enqueue(
+                        link.url,
+                        "document",
+                        PRIORITY_DOCUMENT,
+                        depth=next_depth,
+                        referer=task.url,
+                        title_hint=report_title or _clean_link_title(link.text),
+                        date_hint=page_date or link.listing_date or task.date_hint,
+                        report_candidate=True,
+                    )
+                continue
+            if next_depth > self.source.max_depth:
+                continue
+            elif self.rule.includes(link.text):
+                self._enqueue(
+                    link.url,
+                    "page",
+                    PRIORITY_REPORT_PAGE,
+                    depth=next_depth,
+                    referer=task.url,
+                    title_hint=_clean_link_title(link.text),
+                    date_hint=link.listing_date,
+                    report_candidate=True,
+                )
+            elif self._within_start_columns(link.url):
+                self._enqueue(
+                    link.url,
+                    "page",
+                    PRIORITY_OTHER,
+                    depth=next_depth,
+                    referer=task.url,
+                    date_hint=link.listing_date,
+                )
+        # A "next page" that shows nothing new is a pagination loop (index_N → index_N+1 forever).
+        if unseen_items or task.is_start:
+            for link in pagination:
+                self._enqueue(link.url, "page", PRIORITY_LISTING, depth=task.depth, referer=task.url)
+        elif pagination:
+            log.info("[%s] not following pagination of %s: no new items on it", self.source.id, task.url)
+
+    def _within_start_columns(self, url: str) -> bool:
+        return any(_directory_of(url).startswith(prefix) for prefix in self._start_dirs)
+
+    def _page_is_report(self, page: ParsedPage, task: _Task) -> bool:
+        primary = page.title_candidates[:1]
+        return self.rule.includes(*page.title_candidates, task.title_hint) and not self.rule.excludes(
+            *primary, task.title_hint
+        )
+
+    def _report_title(self, page: ParsedPage, task: _Task) -> str | None:
+        for candidate in page.title_candidates:
+            if self.rule.includes(candidate):
+                return candidate
+        return task.title_hint or page.title
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def _crawl_document(self, task: _Task) -> None:
+        known = self.state.get(task.url)
+        stored = known is not None and known.kind == "document" and bool(known.sha256)
+        stored = stored and self.store.has(known.sha256 or "")
+        if stored and known is not None and not known.has_validators:
+            # Attachment URLs on these portals are immutable once published; re-downloading proves nothing.
+            self._known_document(task, known, "skipped_known", http_status=None)
+            return
+        try:
+            response = self.fetcher.fetch(
+                task.url,
+                referer=task.referer,
+                etag=known.etag if stored and known else None,
+                last_modified=known.last_modified if stored and known else None,
+            )
+        except FetchFailed as failure:
+            self._record_failure(task, failure, kind="document")
+            return
+        if response.not_modified and stored and known is not None:
+            self._known_document(task, known, "not_modified", http_status=304)
+            return
+        found_format = sniff_format(response.head, response.temp_path, response.content_type)
+        if found_format == "html":
+            # A download link answering with a page: an interstitial, an inline report, or a soft 404.
+            self.stats.pages += 1
+            body = response.read_body()
+            response.discard()
+            self._handle_page_body(task, response, body, None, outcome="new")
+            return
+        if found_format is None:
+            response.discard()
+            message = (
+                f"unsupported content ({response.content_type or 'no type'}; starts {response.head[:8]!r})"
+            )
+            self._row(task, "skipped_unsupported_format", kind="document", response=response, error=message)
+            log.info("[%s] document skipped_unsupported_format %s", self.source.id, task.url)
+            return
+        self._store_document(task, response, found_format)
+
+    def _store_document(self, task: _Task, response: FetchResponse, found_format: str) -> None:
+        sha = response.sha256 or ""
+        previous = self.state.get(task.url)
+        assert response.temp_path is not None
+        if self.store.commit(response.temp_path, sha):
+            self.new_shas.add(sha)
+            outcome = "new"
+        else:
+            outcome = "unchanged" if previous and previous.sha256 == sha else "repost"
+        response.temp_path = None
+        file_name = self._file_name(task, response, found_format, sha)
+        published = task.date_hint or date_from_url(task.referer or "") or date_from_url(task.url)
+        self._register_document(
+            task,
+            UrlState(
+                kind="document",
+                etag=response.etag,
+                last_modified=response.last_modified,
+                sha256=sha,
+                size=response.size,
+                format=found_format,
+                file_name=file_name,
+                title=task.title_hint,
+                published_at=published,
+                referer=task.referer,
+                fetched_at=_now(),
+            ),
+            outcome,
+            http_status=response.status,
+        )
+
+    def _store_inline_report(
+        self,
+        task: _Task,
+        response: FetchResponse,
+        body: bytes,
+        title: str | None,
+        published: str | None,
+        known: UrlState | None,
+        outcome: str,
+    ) -> None:
+        """A detail page whose report is its own HTML table: the page bytes are the document."""
+        sha = response.sha256 or (known.sha256 if known else None) or ""
+        if self.store.commit_bytes(body, sha):
+            self.new_shas.add(sha)
+            outcome = "new"
+        elif outcome != "not_modified":
+            outcome = "unchanged" if known and known.sha256 == sha else "repost"
+        if response.etag or response.last_modified:
+            self.state.cache_page(sha, body)
+        self._register_document(
+            task,
+            UrlState(
+                kind="page",
+                etag=response.etag or (known.etag if known and outcome == "not_modified" else None),
+                last_modified=response.last_modified
+                or (known.last_modified if known and outcome == "not_modified" else None),
+                sha256=sha,
+                size=len(body),
+                format="html",
+                file_name=filename_from_url(task.url) or f"{sha[:16]}.html",
+                title=title,
+                published_at=published,
+                referer=task.referer,
+                fetched_at=_now(),
+            ),
+            outcome,
+            http_status=response.status,
+        )
+
+    def _known_document(self, task: _Task, known: UrlState, outcome: str, *, http_status: int | None) -> None:
+        self._register_document(task, known, outcome, http_status=http_status, keep_state=True)
+
+    def _register_document(
+        self,
+        task: _Task,
+        entry: UrlState,
+        outcome: str,
+        *,
+        http_status: int | None,
+        keep_state: bool = False,
+    ) -> None:
+        sha = entry.sha256 or ""
+        fetched_at = _now() if not keep_state else (entry.fetched_at or _now())
+        if not keep_state:
+            self.state.record(task.url, entry)
+        document = FetchedDocument(
+            source_id=self.source.id,
+            url=task.url,
+            referer=task.referer if not keep_state else (task.referer or entry.referer),
+            title=entry.title or task.title_hint,
+            published_at=entry.published_at or task.date_hint,
+            file_name=entry.file_name or f"{sha[:16]}.{entry.format}",
+            format=entry.format or "html",
+            sha256=sha,
+            raw_path=str(self.store.path_for(sha)),
+            size=entry.size or 0,
+            fetched_at=fetched_at,
+            is_new=sha in self.new_shas,
+        )
+        self.documents[task.url] = document
+        if outcome == "new":
+            self.stats.new += 1
+        elif outcome == "repost":
+            self.stats.reposts += 1
+        else:
+            self.stats.unchanged += 1
+        self.manifest.append(
+            ManifestRow(
+                run_id=self.run_id,
+                source_id=self.source.id,
+                url=task.url,
+                referer=document.referer,
+                title=document.title,
+                published_at=document.published_at,
+                http_status=http_status,
+                etag=entry.etag,
+                last_modified=entry.last_modified,
+                sha256=sha,
+                size=document.size,
+                fetched_at=_now(),
+                outcome=outcome,
+                error=None,
+                kind="document",
+                format=document.format,
+                file_name=document.file_name,
+            )
+        )
+        log.info("[%s] document %s %s %s", self.source.id, outcome, document.format, task.url)
+
+    def _file_name(self, task: _Task, response: FetchResponse, found_format: str, sha: str) -> str:
+        from_header = filename_from_content_disposition(response.content_disposition)
+        if from_header:
+            return from_header
+        from_url = filename_from_url(response.url) or ""
+        if from_url.lower().endswith((*(f".{f}" for f in DOCUMENT_FORMATS), ".wps", ".et")):
+            return from_url
+        stem = re.sub(r'[\\/:*?"<>|\s]+', "_", task.title_hint or "").strip("_") or sha[:16]
+        return f"{stem}.{found_format}"
+
+    # -- failures and rows --------------------------------------------------------------------
+
+    def _record_failure(
+        self, task: _Task, failure: FetchFailed, *, kind: str, response: FetchResponse | None = None
+    ) -> None:
+        message = str(failure)
+        counts_as_error = failure.kind == "error" or task.is_start
+        if counts_as_error:
+            self.stats.errors += 1
+            self._first_error = self._first_error or message
+        if task.is_start:
+            self._start_problems.append(f"start URL {task.url}: {message}")
+        self._row(task, failure.kind, kind=kind, response=response, error=message, status=failure.status)
+        level = logging.WARNING if counts_as_error else logging.INFO
+        log.log(level, "[%s] %s %s: %s", self.source.id, kind, failure.kind, message)
+
+    def _row(
+        self,
+        task: _Task,
+        outcome: str,
+        *,
+        kind: str,
+        response: FetchResponse | None = None,
+        title: str | None = None,
+        published: str | None = None,
+        error: str | None = None,
+        status: int | None = None,
+        fmt: str | None = None,
+    ) -> None:
+        self.manifest.append(
+            ManifestRow(
+                run_id=self.run_id,
+                source_id=self.source.id,
+                url=task.url,
+                referer=task.referer,
+                title=title or task.title_hint,
+                published_at=published or task.date_hint,
+                http_status=response.status if response else status,
+                etag=response.etag if response else None,
+                last_modified=response.last_modified if response else None,
+                sha256=response.sha256 if response else None,
+                size=response.size if response else None,
+                fetched_at=_now(),
+                outcome=outcome,
+                error=error,
+                kind=kind,
+                format=fmt,
+            )
+        )
+
+
+def _directory_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.netloc.lower()}{parts.path.rsplit('/', 1)[0]}/"
+
+
+def _clean_link_title(text: str) -> str:
+    """Link words without a trailing file extension or size note ('报告.pdf (1.2MB)')."""
+    cleaned = re.sub(r"\s*[(（]\s*[\d.]+\s*[KMG]?B\s*[)）]\s*$", "", text, flags=re.I)
+    cleaned = re.sub(r"\.(pdf|docx?|xlsx?|wps|et)\s*$", "", cleaned, flags=re.I)
+    return cleaned.strip()

@@ -1,0 +1,99 @@
+"""Which URLs a crawl may touch at all: allowed hosts and the SSRF guard.
+
+Why a module of its own: every request and every redirect hop must pass the
+same two checks, and a registry entry (or a hostile redirect) must never turn
+the nightly crawler into a probe of the machine's own network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+Resolver = Callable[[str], list[str]]
+
+
+class RefusedURL(Exception):
+    """The URL is outside what this source may fetch; ``kind`` becomes the manifest outcome."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def system_resolver(host: str) -> list[str]:
+    """All addresses ``host`` resolves to (A and AAAA)."""
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return sorted({info[4][0] for info in infos})
+
+
+def is_public_address(address: str) -> bool:
+    """True only for globally routable unicast addresses (IPv4-mapped IPv6 unwrapped)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class HostGuard:
+    """Checks a URL against the allowed hosts and, unless allowed, refuses private addresses.
+
+    Resolutions are cached for the crawl so the check costs one lookup per host.
+    """
+
+    def __init__(
+        self,
+        allowed_hosts: Iterable[str],
+        *,
+        allow_private_addresses: bool,
+        resolver: Resolver = system_resolver,
+    ) -> None:
+        self.allowed_hosts = {h.lower() for h in allowed_hosts}
+        self.allow_private_addresses = allow_private_addresses
+        self._resolver = resolver
+        self._verdicts: dict[str, str | None] = {}
+
+    def host_allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and (parts.hostname or "").lower() in self.allowed_hosts
+
+    def check(self, url: str) -> None:
+        """Raise ``RefusedURL`` when ``url`` must not be fetched."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise RefusedURL("skipped_scheme", f"not an http(s) URL: {url}")
+        host = (parts.hostname or "").lower()
+        if host not in self.allowed_hosts:
+            raise RefusedURL("skipped_offhost", f"host {host!r} is not in allowed_hosts")
+        if self.allow_private_addresses:
+            return
+        if host not in self._verdicts:
+            self._verdicts[host] = self._private_reason(host)
+        reason = self._verdicts[host]
+        if reason:
+            raise RefusedURL("skipped_private_address", reason)
+
+    def _private_reason(self, host: str) -> str | None:
+        try:
+            addresses = [host] if _is_ip_literal(host) else self._resolver(host)
+        except OSError as exc:
+            # Not a refusal: the request itself will fail and be reported as a network error.
+            del exc
+            return None
+        for address in addresses:
+            if not is_public_address(address):
+                return (
+                    f"host {host!r} resolves to non-public address {address} "
+                    "(set allow_private_addresses: true to permit)"
+                )
+        return None
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
