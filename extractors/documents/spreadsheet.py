@@ -8,6 +8,7 @@ reader would.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ def _format_value(value: Any, number_format: str | None = None) -> str:
 
 
 def _sheet_blocks(name: str, grid: list[list[str | None]]) -> list[Block]:
+    """A sheet's rows: a row with a single filled cell is a line of text (title, narrative, note),
+    consecutive rows with several cells form a table."""
     while grid and all(not c for c in grid[-1]):
         grid.pop()
     if not grid:
@@ -42,7 +45,19 @@ def _sheet_blocks(name: str, grid: list[list[str | None]]) -> list[Block]:
         width -= 1
         grid = [r[:width] for r in grid]
     blocks: list[Block] = [Paragraph(text=name)]
-    blocks.append(Table(rows=[r + [""] * (width - len(r)) for r in grid], title=name))
+    rows: list[list[str | None]] = []
+    for row in grid:
+        filled = [c for c in row if c]
+        if len(filled) >= 2:
+            rows.append(row + [""] * (width - len(row)))
+            continue
+        if rows:
+            blocks.append(Table(rows=rows, title=name))
+            rows = []
+        if filled:
+            blocks.append(Paragraph(text=str(filled[0])))
+    if rows:
+        blocks.append(Table(rows=rows, title=name))
     return blocks
 
 
@@ -53,10 +68,11 @@ def read_xlsx(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
 
     try:
         workbook = openpyxl.load_workbook(path, data_only=True)
+        formulas = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:
         raise DocumentError("truncated", f"unreadable Excel workbook ({type(exc).__name__}: {exc})") from exc
     blocks: list[Block] = []
-    for sheet in workbook.worksheets:
+    for sheet, formula_sheet in zip(workbook.worksheets, formulas.worksheets, strict=True):
         covered: set[tuple[int, int]] = set()
         for merged in sheet.merged_cells.ranges:
             for row in range(merged.min_row, merged.max_row + 1):
@@ -69,6 +85,10 @@ def read_xlsx(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
             for cell in row:
                 if (cell.row, cell.column) in covered:
                     out.append(None)
+                elif cell.value is None and cell.row is not None and cell.column is not None:
+                    out.append(
+                        _uncached_formula_text(formula_sheet.cell(row=cell.row, column=cell.column).value)
+                    )
                 else:
                     out.append(_format_value(cell.value, getattr(cell, "number_format", None)))
             grid.append(out)
@@ -76,6 +96,14 @@ def read_xlsx(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
     if not blocks:
         raise DocumentError("empty", "the workbook has no cells")
     return Document(format="xlsx", blocks=blocks, page_count=len(workbook.worksheets))
+
+
+def _uncached_formula_text(value: Any) -> str:
+    """A formula without a cached result: "=100%" typed as text by a generator is the text a reader sees;
+    real formulas (with cell references or functions) stay blank rather than show their source."""
+    if isinstance(value, str) and re.fullmatch(r"=\s*[-+]?[\d.,]+\s*%?", value):
+        return value
+    return ""
 
 
 def read_xls(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:

@@ -45,6 +45,7 @@ def clean_indicator_name(text: str | None) -> str | None:
 def clean_row_label(text: str | None) -> str:
     """A budget/base-data row label without numbering, 其中, colons and trailing values."""
     value = fold_width(compact(text or "")).replace(" ", "")
+    value = re.sub(r"^按(?:收入|支出)(?:性质|来源|功能|经济分类)?分类?[:：]?", "", value)
     value = re.sub(r"^(?:其中[:：]?)", "", value)
     value = _NUMBERING.sub("", value, count=1)
     value = re.sub(r"^(?:其中[:：]?)", "", value)

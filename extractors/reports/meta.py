@@ -21,7 +21,7 @@ _TITLE_SCAN_PARAGRAPHS = 60
 _REPORT_PHRASE = re.compile(
     r"(?:部门|单位)?(?:（单位）|\(单位\))?(?:整体支出|整体|项目支出|项目)?(?:绩效)(?:自评|自我评价|评价)"
 )
-_BOUNDARY = re.compile(r".*(?:\d{4}\s*年度?|附件\s*\d*|[:：。|]|报告|结果|表)")
+_SEGMENT_BREAK = re.compile(r"(?:19|20)\d{2}\s*年度?|附件\s*\d*|[:：。|，,、]|报告|结果|表|单位[:：]")
 _GENERIC_UNITS = re.compile(
     r"^(?:本?部门|本?单位|预算|预算单位|部门（单位）|单位名称|名称|度|年度|（盖章）|盖章)?$"
 )
@@ -94,10 +94,10 @@ def find_unit_in_title(document: Document) -> str | None:
     for i in range(len(lines)):
         run = "".join(lines[i : i + 3])
         for match in _REPORT_PHRASE.finditer(run):
-            prefix = run[: match.start()]
-            boundary = _BOUNDARY.match(prefix)
-            name = prefix[boundary.end() :] if boundary else prefix
-            candidates.append(name)
+            segments = [s for s in _SEGMENT_BREAK.split(run[: match.start()]) if s]
+            # The unit is the last segment before the report phrase, or the one before the year
+            # ("XX局2023年度部门整体支出绩效自评报告").
+            candidates.extend(reversed(segments[-2:]))
         if candidates and any(_valid_unit(c) for c in candidates):
             break
     for candidate in candidates:
@@ -111,7 +111,11 @@ def _valid_unit(name: str | None) -> bool:
     if not name:
         return False
     name = re.sub(r"(?:部门|单位)?(?:（单位）)?$", "", name)
-    return len(name) >= 4 and not _GENERIC_UNITS.match(name) and not re.search(r"\d{4}|绩效|自评|报告", name)
+    return (
+        len(name) >= 4
+        and not _GENERIC_UNITS.match(name)
+        and not re.search(r"\d|绩效|自评|报告|万元|年度|[、，,；;。]", name)
+    )
 
 
 def choose_unit_name(title_unit: str | None, table_unit: str | None) -> str | None:
