@@ -15,8 +15,10 @@ set -euo pipefail
 
 passwords_file=$AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE
 mkdir -p "$(dirname "$passwords_file")"
-umask 077
-python - "$passwords_file" <<'PY'
+# Owner-only file (umask in a subshell: the server itself keeps the default).
+(
+  umask 077
+  python - "$passwords_file" <<'PY'
 import json
 import os
 import sys
@@ -25,4 +27,6 @@ with open(sys.argv[1], "w", encoding="utf-8") as handle:
     json.dump({os.environ["AIRFLOW_ADMIN_USERNAME"]: os.environ["AIRFLOW_ADMIN_PASSWORD"]}, handle)
     handle.write("\n")
 PY
+)
+chmod 600 "$passwords_file"
 exec airflow api-server "$@"
