@@ -66,6 +66,7 @@ class PortalSettings:
     download_classid: str = "0"
     items_per_page: int = 4
     publish_hour_utc: int = 1  # 09:xx Beijing time
+    notice_fiscal_year: int = 2023  # the trap notice: 关于开展2023年度项目支出绩效自评工作的通知
 
 
 @dataclass
@@ -264,8 +265,7 @@ def build_sample_portal(
             "title": spec.title, "published_at": spec.published_at.isoformat(), "record": record,
         })  # fmt: skip
 
-    newest_year = max(item.published_at.year for item in items) - 1
-    for item, html_text in _trap_items(rng, settings, newest_year, unique_number):
+    for item, html_text in _trap_items(rng, settings, settings.notice_fiscal_year, unique_number):
         items.append(item)
         writer.add_page(item.detail_path, html_text, item.published_at)
 

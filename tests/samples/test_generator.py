@@ -52,6 +52,7 @@ def test_scores_weights_and_rates_add_up(spec) -> None:  # type: ignore[no-untyp
     assert record["report"]["self_score"] == pytest.approx(sum(ind["score"] for ind in indicators), abs=1e-9)
     assert record["report"]["grade"] == grade_for(round(record["report"]["self_score"] * 100))
     assert {ind["level1"] for ind in indicators[1:]} == {"产出指标", "效益指标", "满意度指标"}
+    assert len({ind["name"] for ind in indicators}) == len(indicators), "names identify indicators"
 
     facts = {(f["line"], f["stage"]): f["amount_wan_yuan"] for f in record["budget_facts"]}
     adjusted, executed = facts[("total", "adjusted_budget")], facts[("total", "executed")]
