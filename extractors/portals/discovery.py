@@ -215,11 +215,15 @@ def links_in(soup: BeautifulSoup, base_url: str) -> list[Link]:
         absolute = canonical_url(urljoin(base_url, href))
         if not absolute.startswith(("http://", "https://")):
             continue
-        words = " ".join(
-            part
-            for part in (anchor.get_text(" ", strip=True), str(anchor.get("title") or "").strip())
-            if part
-        )
+        visible = anchor.get_text(" ", strip=True)
+        title_attribute = str(anchor.get("title") or "").strip()
+        # Listings truncate visible titles ("…绩效自…"); the title attribute often holds the full one.
+        if title_attribute in visible:
+            words = visible
+        elif visible.rstrip(".…") in title_attribute:
+            words = title_attribute
+        else:
+            words = f"{visible} {title_attribute}".strip()
         key = f"{absolute}\x00{words}"
         if key in seen:
             continue
