@@ -26,20 +26,32 @@ from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 import yaml
 
 from extractors.samples.html_page import COLUMN_NAME, COLUMN_PATH, SITE_NAME, article, page
 from extractors.samples.record import record_for_document
 from extractors.samples.render import file_name_for, render_report
+
+# Serving is re-exported here so callers have one import point for the whole portal.
+from extractors.samples.server import SamplePortal, running_sample_portal, serve_sample_portal
+from extractors.samples.site_format import GROUND_TRUTH_NAME, MANIFEST_NAME, SITE_FOLDER, canonical_target
 from extractors.samples.spec import ReportSpec, random_report_spec
 
-MANIFEST_NAME = "site.json"
-GROUND_TRUTH_NAME = "ground_truth.jsonl"
-SITE_FOLDER = "site"
+__all__ = [
+    "GROUND_TRUTH_NAME",
+    "MANIFEST_NAME",
+    "PortalSettings",
+    "SamplePortal",
+    "build_sample_portal",
+    "load_ground_truth",
+    "running_sample_portal",
+    "serve_sample_portal",
+    "write_registry",
+]
+
 REGISTRY_PATH = Path(__file__).with_name("sources.yaml")
-DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 
 # (format, kind) in publication order; cycled when n_reports exceeds it.  With 7 or more reports
 # every format carries both kinds except the single inline HTML report.
@@ -85,13 +97,6 @@ class _Item:
     title: str
     published_at: dt.date
     detail_path: str
-
-
-def canonical_target(target: str) -> str:
-    """Path plus sorted query, so ``?a=1&b=2`` and ``?b=2&a=1`` name the same resource."""
-    parts = urlsplit(target)
-    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return parts.path + (f"?{query}" if query else "")
 
 
 def content_disposition(file_name: str) -> str:

@@ -21,7 +21,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from extractors.samples.portal import MANIFEST_NAME, SITE_FOLDER, canonical_target
+from extractors.samples.site_format import MANIFEST_NAME, SITE_FOLDER, canonical_target
 
 log = logging.getLogger(__name__)
 NOT_FOUND_BODY = "<html><body><h1>404</h1><p>您访问的页面不存在</p></body></html>".encode()
