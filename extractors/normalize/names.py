@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.normalize.text import compact, fold_width
+from extractors.normalize.text import cell_text, compact, fold_width
 
 _SCORE_NOTE = re.compile(r"[（(][^（）()]*分[^（）()]*[）)]$")
 _NUMBERING = re.compile(
@@ -24,7 +24,7 @@ def clean_level(text: str | None) -> str | None:
     """ "产出指标(40分)" → "产出指标", "经济效\\n益指标" → "经济效益指标"; None for blank."""
     if not text:
         return None
-    value = compact(text).replace(" ", "")
+    value = cell_text(text).replace(" ", "")
     value = _MARKERS.sub("", value)
     value = _SCORE_NOTE.sub("", value)
     value = _NUMBERING.sub("", value, count=1)
@@ -35,7 +35,7 @@ def clean_indicator_name(text: str | None) -> str | None:
     """The 三级指标 without numbering ("指标1：", "1、", "（2）") and markers (★)."""
     if not text:
         return None
-    value = compact(text)
+    value = cell_text(text)
     for _ in range(2):
         value = _MARKERS.sub("", value)
         value = _NUMBERING.sub("", value, count=1)
@@ -44,7 +44,7 @@ def clean_indicator_name(text: str | None) -> str | None:
 
 def clean_row_label(text: str | None) -> str:
     """A budget/base-data row label without numbering, 其中, colons and trailing values."""
-    value = fold_width(compact(text or "")).replace(" ", "")
+    value = fold_width(cell_text(text or "")).replace(" ", "")
     value = re.sub(r"^按(?:收入|支出)(?:性质|来源|功能|经济分类)?分类?[:：]?", "", value)
     value = re.sub(r"^(?:其中[:：]?)", "", value)
     value = _NUMBERING.sub("", value, count=1)
