@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from expectations import vocabulary
 from expectations.settings import QualitySettings
 
 _FACT_KEY = ["report_id", "line", "stage", "item_key"]
@@ -42,9 +43,10 @@ def reports_with_checks(reports: pd.DataFrame, settings: QualitySettings) -> pd.
     frame = reports.copy()
     frame["unit_name_text"] = frame["unit_name"].map(_blank_to_none).astype(object)
     frame["expected_grade"] = [expected_grade(_float_or_none(s), settings) for s in frame["self_score"]]
+    # A grade outside 优/良/中/差 is the vocabulary rule's finding, not a second one here.
     frame["grade_matches_self_score"] = [
-        None if _blank_to_none(grade) is None or expected is None else str(grade).strip() == expected
-        for grade, expected in zip(frame["grade"], frame["expected_grade"], strict=True)
+        None if grade not in vocabulary.GRADES or expected is None else grade == expected
+        for grade, expected in zip(frame["grade"].map(_blank_to_none), frame["expected_grade"], strict=True)
     ]
     frame["grade_matches_self_score"] = frame["grade_matches_self_score"].astype(object)
     return frame
@@ -91,11 +93,12 @@ def budget_facts_with_checks(
 
 
 def indicators_with_checks(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Adds score_over_weight (score − weight, points)."""
+    """Adds score_over_weight (score − weight, points; NaN under a negative weight, which the
+    weight rule already reports)."""
     frame = indicators.copy()
-    frame["score_over_weight"] = pd.to_numeric(frame["score"], errors="coerce") - pd.to_numeric(
-        frame["weight"], errors="coerce"
-    )
+    weight = pd.to_numeric(frame["weight"], errors="coerce")
+    score = pd.to_numeric(frame["score"], errors="coerce")
+    frame["score_over_weight"] = (score - weight).where(weight >= 0)
     return frame
 
 
@@ -114,9 +117,10 @@ def _float_or_none(value: object) -> float | None:
 
 
 def _ratio(amount: object, base: object) -> float:
-    """amount ÷ base; inf for a positive amount over a zero base, NaN where undefined."""
+    """amount ÷ base; inf for a positive amount over a zero base, NaN where undefined or where
+    an amount is negative (the amount rule reports that; a ratio of it would only echo it)."""
     numerator, denominator = _float_or_none(amount), _float_or_none(base)
-    if numerator is None or denominator is None:
+    if numerator is None or denominator is None or numerator < 0 or denominator < 0:
         return np.nan
     if denominator == 0:
         return np.inf if numerator > 0 else np.nan

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,13 @@ from typing import Any
 import pandas as pd
 
 from expectations.settings import QualitySettings
-from expectations.staged import VALIDATED_TABLES, StagedBatchError, read_staged_table, write_staged_table
+from expectations.staged import (
+    QUALITY_RESULTS_COLUMNS,
+    VALIDATED_TABLES,
+    StagedBatchError,
+    read_staged_table,
+    write_staged_table,
+)
 from expectations.suites import Rule, Suite, build_suites
 
 logger = logging.getLogger(__name__)
@@ -51,6 +57,11 @@ class ValidationSummary:
     results_path: Path
     data_docs_index: Path | None
     elapsed_s: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe (paths as text), for XCom and run summaries."""
+        values = asdict(self)
+        return {key: str(value) if isinstance(value, Path) else value for key, value in values.items()}
 
 
 def validate_run(
@@ -84,7 +95,7 @@ def validate_run(
         evaluated += len(suite.rules)
     docs_index = runner.build_docs()
 
-    results = pd.DataFrame(rows, columns=[name for name, _ in _quality_columns()])
+    results = pd.DataFrame(rows, columns=[name for name, _ in QUALITY_RESULTS_COLUMNS])
     results_path = write_staged_table(run_dir / QUALITY_RESULTS_FILE, "quality_results", results)
     summary = _summarise(results, tables, run_id, evaluated, results_path, docs_index, started)
     logger.info(
@@ -100,12 +111,6 @@ def validate_run(
         summary.elapsed_s,
     )
     return summary
-
-
-def _quality_columns() -> tuple[tuple[str, str], ...]:
-    from expectations.staged import STAGED_COLUMNS
-
-    return STAGED_COLUMNS["quality_results"]
 
 
 def _check_run_ids(tables: Mapping[str, pd.DataFrame], run_id: str, run_dir: Path) -> None:

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from extractors.settings import Settings
@@ -38,6 +38,9 @@ class DbtRunOptions:
     timeout_s: float = 1800.0
     # Lines of dbt output kept for the error message when dbt fails before writing results.
     output_tail_lines: int = 40
+    # With --select, run only tests whose every parent is built ("buildable"); dbt's default
+    # ("eager") also runs e.g. a relationships test whose other side was never built.
+    indirect_selection: str = "buildable"
 
 
 class WarehouseBuildError(RuntimeError):
@@ -60,6 +63,10 @@ class DbtBuildResult:
     skipped: int
     elapsed_s: float
     run_results_path: Path
+
+    def to_dict(self) -> dict[str, int | float | str]:
+        """JSON-safe (paths as text), for XCom and run summaries."""
+        return {key: str(value) if isinstance(value, Path) else value for key, value in asdict(self).items()}
 
 
 def dbt_target_dir(settings: Settings) -> Path:
@@ -145,6 +152,12 @@ def _node_kind(unique_id: str) -> str:
     return unique_id.split(".", 1)[0]
 
 
+def _node_name(unique_id: str) -> str:
+    """'test.govperf.<name>.<hash>' / 'model.govperf.<name>' → name (long test names get a hash suffix)."""
+    parts = unique_id.split(".")
+    return parts[2] if len(parts) > 2 else unique_id
+
+
 def _failures(results: list[dict]) -> list[str]:
     """'<kind> <name>: <dbt message>' for every failed node, e.g. 'test unique_dim_report_report_id: …'."""
     failures = []
@@ -153,7 +166,7 @@ def _failures(results: list[dict]) -> list[str]:
             continue
         unique_id = result["unique_id"]
         message = (result.get("message") or result["status"]).strip()
-        failures.append(f"{_node_kind(unique_id)} {unique_id.split('.')[-1]}: {message}")
+        failures.append(f"{_node_kind(unique_id)} {_node_name(unique_id)}: {message}")
     return failures
 
 
@@ -175,7 +188,7 @@ def dbt_build(
     settings.build_path.parent.mkdir(parents=True, exist_ok=True)
     run_results_path = dbt_target_dir(settings) / "run_results.json"
     run_results_path.unlink(missing_ok=True)  # a stale file must not pass for this build's
-    extra = ["--select", select] if select else []
+    extra = ["--select", select, "--indirect-selection", options.indirect_selection] if select else []
     started = time.monotonic()
     exit_code, tail = _run_streaming(
         _dbt_command(settings, "build", options, extra), dbt_environment(settings), options

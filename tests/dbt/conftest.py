@@ -1,0 +1,28 @@
+"""Fixtures of the dbt tests: one staged-and-validated two-run folder per session."""
+
+from __future__ import annotations
+
+import pytest
+from staged_runs import RUN_1, RUN_2, run_1_tables, run_2_tables, write_staged_run
+
+from expectations import validate_run
+from extractors.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def warehouse_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("warehouse")
+    return Settings(
+        sources_file=root / "sources.yaml",
+        data_dir=root / "data",
+        warehouse_path=root / "warehouse" / "warehouse.duckdb",
+    )
+
+
+@pytest.fixture(scope="session")
+def staged_two_runs(warehouse_settings: Settings) -> Settings:
+    """Stage and validate both runs; return the settings that point at them."""
+    for run_id, tables in ((RUN_1, run_1_tables()), (RUN_2, run_2_tables())):
+        run_dir = write_staged_run(warehouse_settings.staging_dir, run_id, tables)
+        validate_run(run_dir, run_id=run_id)
+    return warehouse_settings
