@@ -8,6 +8,7 @@ reader would.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,11 @@ def read_xlsx(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
+        # From bytes, not the path: openpyxl refuses names without an .xlsx
+        # suffix, and the raw store names files by their sha256 alone.
+        data = path.read_bytes()
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:
         raise DocumentError("truncated", f"unreadable Excel workbook ({type(exc).__name__}: {exc})") from exc
     blocks: list[Block] = []
