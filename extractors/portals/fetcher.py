@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from extractors import __version__
-from extractors.portals.netguard import HostGuard, RefusedURL
+from extractors.portals.netguard import HostGuard, PublicOnlyAdapter, RefusedURL
 from extractors.portals.registry import SourceConfig
 
 log = logging.getLogger("extractors.portals")
@@ -122,6 +122,9 @@ class Fetcher:
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.trust_env = False  # no proxies from the environment: the guard checks the real target
+        if not source.allow_private_addresses:
+            for scheme in ("http://", "https://"):
+                self.session.mount(scheme, PublicOnlyAdapter())
         self.rate_limiter = HostRateLimiter(source.requests_per_second)
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self.requests_made = 0
@@ -229,6 +232,8 @@ class Fetcher:
             retry_after: float | None = None
             try:
                 response = self._request_once(method, url, headers, data, max_bytes=max_bytes)
+            except RefusedURL as refused:
+                raise FetchFailed(refused.kind, f"{url}: {refused}") from None
             except (
                 requests.Timeout,
                 requests.ConnectionError,

@@ -10,7 +10,12 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
+
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 Resolver = Callable[[str], list[str]]
 
@@ -97,3 +102,53 @@ def _is_ip_literal(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class _PeerCheckedConnectionMixin:
+    """Checks the address a socket actually connected to.
+
+    Why after connecting: the resolver answer checked by ``HostGuard`` and the
+    address requests connects to come from two lookups; a DNS-rebinding host
+    can answer public first and private second.  The peer address is the truth.
+    """
+
+    host: str
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        peer = sock.getpeername()[0]
+        if not is_public_address(peer):
+            sock.close()
+            raise RefusedURL(
+                "skipped_private_address",
+                f"connection to {self.host!r} reached non-public address {peer} "
+                "(set allow_private_addresses: true to permit)",
+            )
+        return sock
+
+
+class _PeerCheckedHTTPConnection(_PeerCheckedConnectionMixin, HTTPConnection):
+    pass
+
+
+class _PeerCheckedHTTPSConnection(_PeerCheckedConnectionMixin, HTTPSConnection):
+    pass
+
+
+class _PeerCheckedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PeerCheckedHTTPConnection
+
+
+class _PeerCheckedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PeerCheckedHTTPSConnection
+
+
+class PublicOnlyAdapter(HTTPAdapter):
+    """A requests transport that refuses connections landing on non-public addresses."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _PeerCheckedHTTPPool,
+            "https": _PeerCheckedHTTPSPool,
+        }

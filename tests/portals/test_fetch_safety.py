@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -78,20 +77,31 @@ def test_guard_resolves_names_and_refuses_any_private_answer() -> None:
     assert offhost.value.kind == "skipped_offhost"
 
 
-def test_redirect_into_a_private_address_is_refused(portal: FixturePortal, tmp_path: Path) -> None:
-    """First hop looks public (resolver says so); the redirect to 127.0.0.1 must not be followed."""
-    portal.add("/hop", "", status=302, headers={"Location": portal.url("/internal")})
-    portal.add("/internal", "secret")
-    source = _source(portal, allowed_hosts=("localhost", "127.0.0.1"), allow_private_addresses=False)
-
-    def fake_resolver(host: str) -> list[str]:
-        return ["202.96.134.133"] if host == "localhost" else socket.gethostbyname_ex(host)[2]
-
-    guard = HostGuard(source.allowed_hosts, allow_private_addresses=False, resolver=fake_resolver)
-    fetcher = Fetcher(replace(source, respect_robots=False), guard, tmp_path)
+def test_dns_rebinding_is_caught_at_connect_time(portal: FixturePortal, tmp_path: Path) -> None:
+    """The resolver says public, the socket lands on 127.0.0.1: refused before any byte is sent."""
+    portal.add("/page.html", "secret")
+    source = _source(
+        portal, allowed_hosts=("localhost",), allow_private_addresses=False, respect_robots=False
+    )
+    guard = HostGuard(
+        source.allowed_hosts, allow_private_addresses=False, resolver=lambda host: ["202.96.134.133"]
+    )
+    fetcher = Fetcher(source, guard, tmp_path)
     with pytest.raises(FetchFailed) as failure:
-        fetcher.fetch(f"http://localhost:{portal.port}/hop")
+        fetcher.fetch(f"http://localhost:{portal.port}/page.html")
     assert failure.value.kind == "skipped_private_address"
+    assert "reached non-public address" in str(failure.value)
+    assert portal.log == []
+
+
+def test_redirects_pass_the_guard_at_every_hop(portal: FixturePortal, tmp_path: Path) -> None:
+    portal.add("/hop", "", status=302, headers={"Location": f"http://localhost:{portal.port}/internal"})
+    portal.add("/internal", "secret")
+    source = _source(portal, respect_robots=False)
+    guard = HostGuard(source.allowed_hosts, allow_private_addresses=True)
+    with pytest.raises(FetchFailed) as failure:
+        Fetcher(source, guard, tmp_path).fetch(portal.url("/hop"))
+    assert failure.value.kind == "skipped_offhost"
     assert [r.target for r in portal.log] == ["/hop"]
 
 
