@@ -74,7 +74,9 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
 
 
 def _classify_pdf_error(exc: Exception) -> DocumentError:
-    text = f"{type(exc).__name__}: {exc}"
+    """pdfplumber wraps pdfminer's errors (PdfminerException(PDFPasswordIncorrect())): look inside."""
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    text = f"{type(inner).__name__}: {inner}"
     if "password" in text.lower() or "encrypt" in text.lower():
         return DocumentError("encrypted", text)
     return DocumentError("truncated", f"the PDF is damaged or incomplete ({text})")

@@ -1,0 +1,125 @@
+"""Bad inputs give one specific error kind each and never an exception out of extract_file."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from extractors.documents import doc as doc_reader
+from extractors.extraction import extract_file
+
+from .builders import build_pdf
+
+
+def _error_kind(path: Path) -> str | None:
+    record = extract_file(path)
+    assert record["budget_facts"] == [] and record["indicators"] == []
+    return record["error"]["kind"] if record["error"] else None
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(b"")
+    assert _error_kind(path) == "empty"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    record = extract_file(tmp_path / "nope.pdf")
+    assert record["error"]["kind"] == "missing"
+
+
+def test_truncated_pdf(tmp_path: Path) -> None:
+    whole = build_pdf(tmp_path / "whole.pdf", ["2023年度某某局部门整体支出绩效自评报告"] * 30)
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(whole.read_bytes()[:900])
+    assert _error_kind(cut) in {"truncated", "empty"}
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    path = build_pdf(tmp_path / "locked.pdf", ["机密"], encrypt_password="secret")
+    assert _error_kind(path) == "encrypted"
+
+
+def test_html_saved_as_pdf_is_read_as_html(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_text(
+        "<html><body><p>2023年度某某局部门整体支出绩效自评报告</p></body></html>", encoding="utf-8"
+    )
+    record = extract_file(path)
+    assert record["error"] is None
+    assert record["document"]["format"] == "html"
+    assert record["report"]["fiscal_year"] == 2023
+
+
+def test_zip_bomb_docx(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w") as member:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(24):
+                member.write(chunk)
+    assert _error_kind(path) == "zip_bomb"
+
+
+def test_zip_without_office_parts_is_not_a_report(tmp_path: Path) -> None:
+    path = tmp_path / "archive.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    assert _error_kind(path) == "not_a_report_format"
+
+
+def test_binary_garbage_is_not_a_report(tmp_path: Path) -> None:
+    path = tmp_path / "x.pdf"
+    path.write_bytes(bytes(range(256)) * 8)
+    assert _error_kind(path) == "not_a_report_format"
+
+
+def test_broken_docx(tmp_path: Path) -> None:
+    path = tmp_path / "broken.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<not-closed")
+    assert _error_kind(path) == "truncated"
+
+
+def test_doc_without_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(doc_reader, "soffice_binary", lambda: None)
+    path = tmp_path / "old.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\0" * 512)
+    assert _error_kind(path) == "converter_missing"
+
+
+def test_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    png = tmp_path / "scan.png"
+    _write_grey_png(png)
+    path = tmp_path / "scan.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=A4)
+    sheet.drawImage(ImageReader(str(png)), 50, 50, width=400, height=600)
+    sheet.showPage()
+    sheet.save()
+    assert _error_kind(path) == "needs_ocr"
+
+
+def _write_grey_png(path: Path) -> None:
+    import struct
+    import zlib
+
+    width = height = 8
+    raw = b"".join(b"\0" + b"\x80" * width for _ in range(height))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )

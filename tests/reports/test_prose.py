@@ -1,0 +1,121 @@
+"""Prose second: budget figures and named indicators of narrative reports."""
+
+from __future__ import annotations
+
+from extractors.documents.model import Document, Paragraph
+from extractors.reports.prose import prose_budget_facts, prose_indicators
+from extractors.reports.record import build_report
+
+
+def _facts(*paragraphs: str, year: int = 2023) -> set[tuple[str, str, float]]:
+    document = Document(format="html", blocks=[Paragraph(p) for p in paragraphs])
+    return {(f["line"], f["stage"], f["amount_wan_yuan"]) for f in prose_budget_facts(document, year)}
+
+
+def test_one_sentence_many_stages_and_a_breakdown() -> None:
+    assert _facts(
+        "2023年预算安排2,753.66万元，财政下达预算指标2,597.66万元，决算支出2,395.00万元，"
+        "其中：基本支出214.53万元、项目支出2180.47万元；资金来源为一般公共预算财政拨款资金。"
+    ) == {
+        ("total", "initial_budget", 2753.66),
+        ("total", "adjusted_budget", 2597.66),
+        ("total", "executed", 2395.0),
+        ("basic_expenditure", "executed", 214.53),
+        ("project_expenditure", "executed", 2180.47),
+    }
+
+
+def test_line_carried_to_the_next_amount_and_decimal_comma() -> None:
+    assert _facts("2023年部门公用经费预算240.63万元，实际支出210,18万元，则公用经费控制率为87.35%。") == {
+        ("public_operating", "initial_budget", 240.63),
+        ("public_operating", "executed", 210.18),
+    }
+
+
+def test_changes_carry_over_assets_fines_and_activity_costs_are_not_facts() -> None:
+    assert (
+        _facts(
+            "较年初预算数调减了156.00万元。",
+            "年中执行调增0万元，结余结转0万元。",
+            "我办2021年末资产总计7.23万元。",
+            "查扣违规车辆42台，罚款10万余元。",
+            "投入12万元开展第三方安全检测评估。",
+            "无单位价值50万元以上通用设备。",
+        )
+        == set()
+    )
+
+
+def test_breakdown_sentence_inherits_the_stage_of_the_previous_one() -> None:
+    assert _facts(
+        "3.2023年度单位一般公共预算财政拨款支出2612.36万元。其中：项目支出1120.78万元，基本支出1491.59万元。"
+    ) == {
+        ("general_public_budget", "executed", 2612.36),
+        ("project_expenditure", "executed", 1120.78),
+        ("basic_expenditure", "executed", 1491.59),
+    }
+
+
+def test_amounts_in_yuan_and_thousands_separators() -> None:
+    assert _facts("2023年单位政府采购年初预算1,970,000元，实际支出1,792,000元。") == {
+        ("government_procurement", "initial_budget", 197.0),
+        ("government_procurement", "executed", 179.2),
+    }
+
+
+def test_an_unnamed_amount_without_a_stage_is_left_alone() -> None:
+    assert _facts("1.协管员经费专项965.12万元。") == set()
+
+
+def _indicators(*paragraphs: str) -> dict[str, dict]:
+    document = Document(format="pdf", blocks=[Paragraph(p) for p in paragraphs])
+    return {i["name"]: i for i in prose_indicators(document)}
+
+
+def test_indicator_headings_with_levels_and_values() -> None:
+    found = _indicators(
+        "（一）运行成本指标完成情况",
+        "1. 公用经费控制指标分析",
+        "（1）公用经费控制率",
+        "2023年部门公用经费预算13.72万元，实际支出11.70万元，则公用经费控制率为85.28%，达到了年初目标。",
+        "（2）中长期规划相符性",
+        "2023年单位未编制中长期规划。",
+        "（二）满意度指标完成情况",
+        "1.服务对象满意度指标分析",
+        "通过调查，2023年服务对象对本部门服务较认可，满意度达到了年初目标95%。",
+        "四、主要成效",
+        "办结率超过95%，拆除率达100%。",
+    )
+    assert set(found) == {"公用经费控制率", "服务对象满意度", "办结率", "拆除率"}
+    rate = found["公用经费控制率"]
+    assert (rate["level1"], rate["level2"], rate["actual_value"], rate["target_value"]) == (
+        "运行成本指标",
+        "公用经费控制指标",
+        85.28,
+        None,
+    )
+    satisfaction = found["服务对象满意度"]
+    assert (satisfaction["level2"], satisfaction["target_value"], satisfaction["actual_value"]) == (
+        "服务对象满意度指标",
+        95,
+        95,
+    )
+    assert found["办结率"]["level1"] is None and found["办结率"]["actual_value"] == 95
+    assert all(i["origin"] == "prose" for i in found.values())
+
+
+def test_prose_score_and_grade() -> None:
+    document = Document(
+        format="html",
+        blocks=[
+            Paragraph("东湖区城市综合管理协调领导小组办公室"),
+            Paragraph("部门整体支出绩效自评报告"),
+            Paragraph("（2021年度）"),
+            Paragraph("经综合评价，我办自评得分89.8分，评价等级为“良”。"),
+        ],
+    )
+    report, _, _ = build_report(document)
+    assert (report["fiscal_year"], report["self_score"], report["grade"]) == (2021, 89.8, "良")
+    assert report["unit_name"] == "东湖区城市综合管理协调领导小组办公室"
+    assert (report["province"], report["city"], report["county"]) == ("江西省", "南昌市", "东湖区")
+    assert report["report_kind"] == "department_overall"

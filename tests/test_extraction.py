@@ -1,0 +1,108 @@
+"""The per-file entry point and the batch runner: record shape, order, timeouts, crashes, memory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from extractors import extraction
+from extractors.extraction import EXTRACTOR_VERSION, extract_file, extract_files
+
+
+def _html_report(path: Path, year: int = 2023) -> Path:
+    path.write_text(
+        f"<html><body><p>{year}年度某某市某某区教育局部门整体支出绩效自评报告</p>"
+        f"<p>{year}年预算安排2,753.66万元，财政下达预算指标2,597.66万元，决算支出2,395.00万元。</p></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_record_shape_and_document_fields(tmp_path: Path) -> None:
+    path = _html_report(tmp_path / "r.bin")
+    record = extract_file(path, source_url="http://127.0.0.1/r", file_name="原始.html")
+    assert record["schema_version"] == 1
+    assert record["error"] is None
+    document = record["document"]
+    assert document["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert document["format"] == "html"
+    assert document["file_name"] == "原始.html"
+    assert document["source_url"] == "http://127.0.0.1/r"
+    assert document["extractor_version"] == EXTRACTOR_VERSION
+    facts = {(f["line"], f["stage"]): f["amount_wan_yuan"] for f in record["budget_facts"]}
+    assert facts == {
+        ("total", "initial_budget"): 2753.66,
+        ("total", "adjusted_budget"): 2597.66,
+        ("total", "executed"): 2395.0,
+    }
+    assert all(f["origin"] == "prose" for f in record["budget_facts"])
+    json.dumps(record)
+
+
+def test_cli_prints_one_record(tmp_path: Path) -> None:
+    path = _html_report(tmp_path / "r.html")
+    out = subprocess.run(
+        [sys.executable, "-m", "extractors.extraction", str(path)], capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout)["report"]["fiscal_year"] == 2023
+
+
+def test_batch_yields_in_input_order_with_errors_in_place(tmp_path: Path) -> None:
+    good_a = _html_report(tmp_path / "a.html", 2021)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    good_b = _html_report(tmp_path / "b.html", 2022)
+    records = list(extract_files([good_a, empty, good_b], workers=2, source_urls=["u1", None, "u3"]))
+    assert [r["report"]["fiscal_year"] if r["report"] else None for r in records] == [2021, None, 2022]
+    assert records[1]["error"]["kind"] == "empty"
+    assert [r["document"]["source_url"] for r in records] == ["u1", None, "u3"]
+
+
+def _hang(path: Path, **_: object) -> dict:
+    time.sleep(60)
+    return {}
+
+
+def _crash(path: Path, **_: object) -> dict:
+    import os
+
+    os._exit(3)
+
+
+def _hog(path: Path, **_: object) -> dict:
+    blocks = [bytearray(64 * 1024 * 1024) for _ in range(64)]
+    return {"n": len(blocks)}
+
+
+def test_a_hanging_document_gives_a_timeout_record_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(extraction, "extract_file", _hang)
+    started = time.monotonic()
+    records = list(extract_files([tmp_path / "a.pdf", tmp_path / "b.pdf"], workers=2, timeout_s=0.5))
+    assert [r["error"]["kind"] for r in records] == ["timeout", "timeout"]
+    assert time.monotonic() - started < 10
+
+
+def test_a_dying_worker_gives_an_error_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extraction, "extract_file", _crash)
+    (record,) = extract_files([tmp_path / "a.pdf"], timeout_s=10)
+    assert record["error"]["kind"] == "crashed"
+    assert record["budget_facts"] == []
+
+
+def test_memory_limit_gives_a_memory_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extraction, "extract_file", _hog)
+    (record,) = extract_files([tmp_path / "a.pdf"], timeout_s=30, memory_mb=512)
+    assert record["error"]["kind"] == "memory"
+
+
+def test_source_urls_must_match_paths(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        list(extract_files([tmp_path / "a"], source_urls=[]))
