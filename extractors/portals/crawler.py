@@ -89,12 +89,16 @@ class FetchedDocument:
 class CrawlStats:
     """Counts for one source and run.
 
-    ``pages``: HTML pages and listing-proxy responses requested (including 304s
-    and failures).  ``new``: documents whose bytes were stored for the first
-    time.  ``unchanged``: documents known from before (304, skipped as known, or
-    the same bytes at the same URL).  ``reposts``: known bytes at a URL that had
-    not given them before.  ``errors``: fetches that failed (HTTP errors after
-    retries, timeouts, soft 404s, oversized files, refused start URLs).
+    - ``pages``: page fetches attempted (listing, detail and listing-proxy
+      requests, including 304s, failures and refusals); capped by ``max_pages``.
+    - ``new``: documents whose bytes were stored for the first time.
+    - ``unchanged``: documents known from before (304, skipped as already
+      stored, or the same bytes again at the same URL).
+    - ``reposts``: already-stored bytes found at a URL that had not given them.
+    - ``errors``: fetches that failed — HTTP errors after retries, timeouts,
+      not-found pages served with 200, oversized files, download links that
+      answered with an unrelated page, refused or unreachable start URLs.
+    - ``error_message``: the start-URL problems, else the error count and first error.
     """
 
     pages: int = 0
@@ -478,6 +482,16 @@ class _SourceCrawl:
             self.stats.pages += 1
             body = response.read_body()
             response.discard()
+            page = parse_page(response.url, body, response.content_type)
+            leads_on = page.has_report_table or any(is_attachment_url(link.url) for link in page.links)
+            if not page.looks_not_found and not leads_on:
+                failure = FetchFailed(
+                    "error",
+                    f"{task.url}: expected a document, got an HTML page ({page.title or 'untitled'})",
+                    status=response.status,
+                )
+                self._record_failure(task, failure, kind="document", response=response)
+                return
             self._handle_page_body(task, response, body, None, outcome="new")
             return
         if found_format is None:

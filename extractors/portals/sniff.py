@@ -60,7 +60,7 @@ def _zip_kind(path: Path | None) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         return None
     if any(name.startswith("word/") for name in names):
         return "docx"
