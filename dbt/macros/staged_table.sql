@@ -4,6 +4,7 @@
     later extractor version added (union_by_name fills those with NULL), a column may be absent
     from every file so far, and a fresh warehouse may have no run at all.  The model still gets
     every declared column with its declared type, so downstream SQL never breaks on history.
+    Folders named run=<id>.partial (a batch still being written) are skipped.
 
     columns: list of [name, duckdb_type] pairs, in output order. -#}
 {% macro staging_dir() -%}
@@ -20,14 +21,14 @@
 
 {% macro staged_table(table, columns) -%}
     {%- set pattern = staging_dir() ~ '/run=*/' ~ table ~ '.parquet' -%}
-    {%- set reader = "read_parquet(" ~ sql_string(pattern) ~ ", union_by_name = true, hive_partitioning = false)" -%}
+    {%- set reader = "read_parquet(" ~ sql_string(pattern) ~ ", union_by_name = true, hive_partitioning = false, filename = true)" -%}
     {%- set present = [] -%}
     {%- set file_count = 1 -%}
     {%- if execute -%}
         {%- set file_count = run_query("select count(*) from glob(" ~ sql_string(pattern) ~ ")").columns[0].values()[0] -%}
         {%- if file_count > 0 -%}
             {%- set described = run_query("describe select * from " ~ reader) -%}
-            {%- for name in described.columns['column_name'].values() -%}
+            {%- for name in described.columns['column_name'].values() if name != 'filename' -%}
                 {%- do present.append(name) -%}
             {%- endfor -%}
         {%- endif -%}
@@ -44,6 +45,8 @@
     {%- endfor %}
     {% if file_count > 0 -%}
     from {{ reader }}
+    -- a batch being written (or left by a crashed stage step) is not a run yet
+    where not regexp_matches(filename, '/run=[^/]*[.]partial/')
     {%- else -%}
     where false  -- no run has staged `{{ table }}` yet
     {%- endif %}

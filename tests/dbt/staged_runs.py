@@ -7,6 +7,7 @@ Run 1 (older):  R_CLEAN   clean project report (total, fiscal funds, a named pro
                 its unit name differs from R_CLEAN's only by spaces: one unit
                 R_BROKEN  document whose extraction failed (no report rows)
 Run 2 (newer):  R_REDONE  re-extracted, now clean with other amounts: the latest run wins
+run=<3>.partial a newest but half-written batch re-extracting R_CLEAN: must be ignored
 
 quality_results are produced by the real suites (expectations.validate_run), so these tests
 also prove the contract between validate and dbt.  A module of its own (not conftest) so test
@@ -22,6 +23,7 @@ from extractors.staging import write_batch
 
 RUN_1 = "2026-11-20T02-00-00"
 RUN_2 = "2026-11-21T02-00-00"
+STALE_RUN = "2026-11-22T02-00-00"
 R_CLEAN, R_REDONE, R_BADYEAR, R_BADREC, R_BROKEN = (f"{n:x}" * 16 for n in (0xA, 0xB, 0xC, 0xD, 0xE))
 
 
@@ -282,6 +284,14 @@ def run_2_tables() -> dict[str, list[dict]]:
                 "finished_at": at,
             }
         ],
+    }
+
+
+def stale_partial_tables() -> dict[str, list[dict]]:
+    at = datetime(2026, 11, 22, 2, 30)
+    return {
+        "documents": [_document(R_CLEAN, STALE_RUN, at)],
+        "reports": [_report(R_CLEAN, STALE_RUN, self_score=10.0, grade="差")],
     }
 
 

@@ -123,6 +123,13 @@ def test_latest_run_wins_and_superseded_quarantine_is_history(warehouse: duckdb.
     assert _column(warehouse, "select distinct run_id from quality.expectation_results") == [RUN_1]
 
 
+def test_half_written_batch_is_not_read(warehouse: duckdb.DuckDBPyConnection) -> None:
+    assert sorted(_column(warehouse, "select distinct run_id from staging.stg_documents")) == [RUN_1, RUN_2]
+    assert warehouse.execute(
+        f"select run_id, self_score from marts.dim_report where report_id = '{R_CLEAN}'"
+    ).fetchall() == [(RUN_1, 94.0)]
+
+
 def test_budget_lines_are_pivoted_with_execution_rate(warehouse: duckdb.DuckDBPyConnection) -> None:
     rows = warehouse.execute(
         "select line, item, prior_year_final, initial_budget, adjusted_budget, executed, execution_rate "

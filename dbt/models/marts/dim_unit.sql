@@ -1,14 +1,49 @@
 -- Grain: one reporting unit (unit_id = md5 of folded unit_name + province + city + county).
--- Spellings that fold to one id are one unit; the name shown is the latest report's spelling.
+-- Spellings that fold to one id are one unit.  The name shown is that of the unit's latest
+-- extracted report, trimmed; among equally recent spellings the shortest (fewest stray
+-- spaces) wins, so the choice is the same on every build.
+with reports as (
+    select
+        unit_id,
+        regexp_replace(unit_name, '^[\s\x{3000}\x{00A0}]+|[\s\x{3000}\x{00A0}]+$', '', 'g') as unit_name,
+        province,
+        city,
+        county,
+        fiscal_year,
+        extracted_at
+    from {{ ref('dim_report') }}
+    where unit_id is not null
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by unit_id
+            order by extracted_at desc nulls last, length(unit_name), unit_name
+        ) as preference
+    from reports
+),
+
+counts as (
+    select
+        unit_id,
+        count(*) as report_count,
+        min(fiscal_year) as first_fiscal_year,
+        max(fiscal_year) as last_fiscal_year
+    from reports
+    group by unit_id
+)
+
 select
-    unit_id,
-    arg_max(unit_name, extracted_at) as unit_name,
-    arg_max(province, extracted_at) as province,
-    arg_max(city, extracted_at) as city,
-    arg_max(county, extracted_at) as county,
-    count(*) as report_count,
-    min(fiscal_year) as first_fiscal_year,
-    max(fiscal_year) as last_fiscal_year
-from {{ ref('dim_report') }}
-where unit_id is not null
-group by unit_id
+    ranked.unit_id,
+    ranked.unit_name,
+    ranked.province,
+    ranked.city,
+    ranked.county,
+    counts.report_count,
+    counts.first_fiscal_year,
+    counts.last_fiscal_year
+from ranked
+inner join counts on counts.unit_id = ranked.unit_id
+where ranked.preference = 1
