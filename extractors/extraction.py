@@ -140,6 +140,16 @@ def extract_file(
         )
 
 
+def _warm_up() -> None:
+    """Import the readers and the gazetteer once in the parent, so forked workers start warm."""
+    import pdfplumber  # noqa: F401
+
+    from extractors.normalize.regions import resolve_region
+    from extractors.reports import record  # noqa: F401
+
+    resolve_region("北京市")
+
+
 def _worker(path: str, source_url: str | None, memory_mb: int, conn: Connection) -> None:
     """Child process: cap the address space, extract, send the record back."""
     import resource
@@ -171,7 +181,10 @@ def extract_files(
     if source_urls is not None and len(source_urls) != len(paths):
         raise ValueError("source_urls must have one entry per path")
     urls = list(source_urls) if source_urls is not None else [None] * len(paths)
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    fork = sys.platform.startswith("linux")
+    if fork:
+        _warm_up()
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     pending = list(range(len(paths)))
     running: dict[int, tuple[Any, Connection, float]] = {}
     done: dict[int, dict[str, Any]] = {}

@@ -51,16 +51,25 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
             raise DocumentError("too_large", f"{len(pages)} pages exceed the limit of {limits.pdf_max_pages}")
         page_items: list[list[tuple[float, Any]]] = []
         scanned_pages: list[int] = []
+        fast = _open_pdfium(path)
         try:
             for number, page in enumerate(pages, start=1):
-                items, has_text = _read_page(page, number)
-                if not has_text and page.images:
+                quick = _read_plain_page(fast, number - 1) if fast is not None else None
+                if quick is not None:
+                    items, has_text, has_images = quick
+                else:
+                    items, has_text = _read_page(page, number)
+                    has_images = bool(page.images)
+                if not has_text and has_images:
                     scanned_pages.append(number)
                 page_items.append(items)
         except DocumentError:
             raise
         except Exception as exc:
             raise _classify_pdf_error(exc) from exc
+        finally:
+            if fast is not None:
+                fast.close()
         document = Document(format="pdf", blocks=[], page_count=len(pages))
         furniture = _running_furniture(page_items, [p.height for p in pages], limits.header_footer_margin_pt)
         document.blocks = _assemble(page_items, [p.width for p in pages], furniture, limits)
@@ -107,6 +116,95 @@ def _read_page(page: Any, number: int) -> tuple[list[tuple[float, Any]], bool]:
             items.append((line["top"], ("line", {**line, "page_height": page.height})))
     items.sort(key=lambda pair: pair[0])
     return items, bool(page.chars)
+
+
+def _open_pdfium(path: Path) -> Any:
+    """pypdfium2 handle for the fast path, or None when pdfium cannot open what pdfplumber did."""
+    try:
+        import pypdfium2
+
+        return pypdfium2.PdfDocument(str(path))
+    except Exception:
+        return None
+
+
+def _read_plain_page(pdf: Any, index: int) -> tuple[list[tuple[float, Any]], bool, bool] | None:
+    """Text lines of a page without any drawn paths (so without ruled tables) via pypdfium2.
+
+    Why: pdfplumber parses every page's layout in Python (~20x slower); a page with no
+    path objects cannot hold a ruled table, so pdfium's text runs with their boxes are
+    all the reader needs.  Returns None when the page has paths (pdfplumber reads it).
+    """
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        page = pdf[index]
+    except Exception:
+        return None
+    try:
+        kinds = {obj.type for obj in page.get_objects(max_depth=1)}
+        if pdfium_c.FPDF_PAGEOBJ_PATH in kinds:
+            return None
+        height = page.get_height()
+        text_page = page.get_textpage()
+        try:
+            has_text = text_page.count_chars() > 0
+            runs = []
+            for i in range(text_page.count_rects()):
+                left, bottom, right, top = text_page.get_rect(i)
+                text = text_page.get_text_bounded(left, bottom, right, top)
+                if text.strip():
+                    runs.append(
+                        {
+                            "x0": left,
+                            "x1": right,
+                            "top": height - top,
+                            "bottom": height - bottom,
+                            "text": text,
+                        }
+                    )
+        finally:
+            text_page.close()
+    finally:
+        page.close()
+    return _runs_to_lines(runs, height), has_text, pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds
+
+
+def _runs_to_lines(runs: list[dict[str, Any]], height: float) -> list[tuple[float, Any]]:
+    """Group text runs into lines by vertical overlap (digits and CJK sit on slightly different
+    baselines), then order each line left to right."""
+    groups: list[list[dict[str, Any]]] = []
+    for run in sorted(runs, key=lambda r: r["top"]):
+        middle = (run["top"] + run["bottom"]) / 2
+        for group in reversed(groups[-3:]):
+            top = min(r["top"] for r in group)
+            bottom = max(r["bottom"] for r in group)
+            if top <= middle <= bottom:
+                group.append(run)
+                break
+        else:
+            groups.append([run])
+    items: list[tuple[float, Any]] = []
+    for group in groups:
+        group.sort(key=lambda r: r["x0"])
+        text = ""
+        x1 = group[0]["x0"]
+        for run in group:
+            gap = run["x0"] - x1
+            if text and gap > 0.25 * (run["bottom"] - run["top"]) and not text.endswith(" "):
+                text += " "
+            text += run["text"]
+            x1 = run["x1"]
+        line = {
+            "x0": group[0]["x0"],
+            "x1": x1,
+            "top": min(r["top"] for r in group),
+            "bottom": max(r["bottom"] for r in group),
+            "text": text.strip(),
+            "page_height": height,
+        }
+        items.append((line["top"], ("line", line)))
+    return items
 
 
 def _running_furniture(pages: list[list[tuple[float, Any]]], heights: list[float], margin: float) -> set[str]:
