@@ -76,14 +76,15 @@ def extract_file(
     path: Path, *, source_url: str | None = None, file_name: str | None = None
 ) -> dict[str, Any]:
     """Read one file into one extraction record; unreadable files give a record with "error" set."""
-    from extractors.documents.detect import detect_format
     from extractors.documents.model import DocumentError
-    from extractors.documents.reader import read_document
-    from extractors.reports.record import build_report
 
     path = Path(path)
     fmt: str | None = None
     try:
+        from extractors.documents.detect import detect_format
+        from extractors.documents.reader import read_document
+        from extractors.reports.record import build_report
+
         if not path.is_file():
             return error_record(
                 path, "missing", f"no such file: {path}", source_url=source_url, file_name=file_name

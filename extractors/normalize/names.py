@@ -59,6 +59,7 @@ def clean_unit_name(text: str | None) -> str | None:
     value = compact(text).replace(" ", "")
     value = _UNIT_NOISE.sub("", value)
     value = re.sub(r"^附件\s*\d*[:：]?", "", value)
+    value = re.sub(r"^关于", "", value)
     value = re.sub(r"(?:填报|日期)?[:：]?\d{4}年\d{1,2}月\d{1,2}日.*$", "", value)
     value = re.sub(r"[（(]\s*[）)]$", "", value)
     return value.strip(" :：") or None

@@ -59,7 +59,7 @@ _STAGES: tuple[tuple[str, str], ...] = (
 _STAGE_REGEXES = tuple((re.compile(p), stage) for p, stage in _STAGES)
 # Phrases that make an amount the unit's whole budget when no line is named.
 _WHOLE_BUDGET = re.compile(
-    r"预算安排|下达预算指标|决算支出|支出总计|支出合计|预算收入|收入总计|调整后预算数?|"
+    r"预算安排|下达预算指标|决算支出|支出总计|支出合计|预算收入|调整后预算数?|"
     r"预算执行数|资金总额|预算总额|调整预算收入|部门预算"
 )
 _NOT_A_FACT = re.compile(

@@ -22,7 +22,7 @@ from extractors.reports.meta import (
     title_lines,
 )
 from extractors.reports.prose import prose_budget_facts, prose_indicators
-from extractors.reports.tables import read_tables
+from extractors.reports.tables import TableFindings, read_tables
 
 _AMOUNT_TOL = 0.0051
 
@@ -63,6 +63,32 @@ def dedupe_facts(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _scope_to_report(
+    kind: str, tables: TableFindings
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float | None]:
+    """A department report with attached project tables: each project's total becomes a
+    project_item fact; its other rows, indicators and score belong to the project, not the unit."""
+    facts: list[dict[str, Any]] = []
+    for fact in tables.facts:
+        project = fact.pop("_project", None)
+        if kind == "department_overall" and project:
+            if fact["line"] != "total":
+                continue
+            fact = {**fact, "line": "project_item", "item": project}
+        facts.append(fact)
+    indicators = []
+    for indicator in tables.indicators:
+        project = indicator.pop("_project", None)
+        if kind == "department_overall" and project:
+            continue
+        indicators.append(indicator)
+    if kind == "department_overall":
+        score = next((s for project, s in tables.scores if not project), None)
+    else:
+        score = tables.scores[0][1] if tables.scores else None
+    return facts, indicators, score
+
+
 def build_report(document: Document) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """(report fields, budget facts, indicators) of one document."""
     fiscal_year = find_fiscal_year(document, _table_years(document))
@@ -81,9 +107,10 @@ def build_report(document: Document) -> tuple[dict[str, Any], list[dict[str, Any
         unit_name = choose_unit_name(title_unit, tables.keys.get("unit_name"))
     region = find_region(unit_name, department_name, document)
     table_texts = [cell_text(c) for t in document.tables for r in t.rows for c in r if c]
-    self_score = tables.self_score if tables.self_score is not None else find_prose_score(document)
-    facts = dedupe_facts(tables.facts + prose_budget_facts(document, fiscal_year))
-    indicators = list(tables.indicators)
+    table_facts, table_indicators, table_score = _scope_to_report(kind, tables)
+    self_score = table_score if table_score is not None else find_prose_score(document)
+    facts = dedupe_facts(table_facts + prose_budget_facts(document, fiscal_year))
+    indicators = list(table_indicators)
     if not any(i["origin"] == "table" and i["name"] != "预算执行率" for i in indicators):
         indicators += prose_indicators(document)
     report = {

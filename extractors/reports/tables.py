@@ -44,6 +44,8 @@ class TableFindings:
     indicators: list[dict[str, Any]] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)
     self_score: float | None = None
+    # Each (project name or None, total score) in order: a department report may attach project tables.
+    scores: list[tuple[str | None, float]] = field(default_factory=list)
     has_project_table: bool = False
     has_department_table: bool = False
 
@@ -96,6 +98,7 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
     breakdown: list[dict[str, Any]] = []
     totals: dict[str, float] = {}
     default_divisor = 1.0
+    current_project: str | None = None
     for index, block in enumerate(document.blocks):
         if isinstance(block, Paragraph):
             text = compact(block.text)
@@ -104,8 +107,9 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
                 default_divisor = divisor
             if "项目支出绩效自评表" in text.replace(" ", ""):
                 findings.has_project_table = True
-            if re.search(r"整体支出绩效自评表|整体绩效自评表", text.replace(" ", "")):
+            if re.search(r"整体支出绩效自评表|整体绩效自评表|基础数据表", text.replace(" ", "")):
                 findings.has_department_table = True
+                current_project = None
             continue
         if not isinstance(block, Table):
             continue
@@ -115,6 +119,10 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
             texts = _row_texts(row)
             if not any(texts):
                 continue
+            counts = (len(findings.facts), len(findings.indicators))
+            project = _project_in_row(texts)
+            if project is not None:
+                current_project = project or None
             _read_keys(texts, findings)
             keys = [re.sub(r"\s", "", fold_width(t)) for t in texts]
             if any(re.search(r"项目支出绩效自评表", k) for k in keys):
@@ -139,15 +147,40 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
             if is_total and (indicators is not None or findings.indicators):
                 score = _total_score(texts, indicators)
                 if score is not None:
-                    findings.self_score = score
+                    findings.scores.append((current_project, score))
+                    if findings.self_score is None:
+                        findings.self_score = score
                 indicators = None
-                continue
-            if indicators is not None:
+            elif indicators is not None:
                 _read_indicator_row(texts, indicators, findings, page)
             elif money is not None:
                 _read_money_row(texts, money, findings, breakdown, totals, page)
+            _stamp_project(findings, counts, current_project)
+    counts = (len(findings.facts), len(findings.indicators))
     _close_breakdown(breakdown, totals, findings)
+    _stamp_project(findings, counts, current_project)
     return findings
+
+
+def _project_in_row(texts: list[str]) -> str | None:
+    """The project a row opens ("项目名称 | X" → X); "" when a department table opens; None otherwise."""
+    for i, text in enumerate(texts):
+        key = re.sub(r"\s", "", text)
+        if re.search(r"^项目名称$", key):
+            return next((t for t in texts[i + 1 :] if t and not _is_key(t)), "")
+        if re.search(
+            r"^部门(?:（单位）|\(单位\))?名称$|^预算(?:部门)?(?:（单位）)?名称$|^预算单位名称$", key
+        ):
+            return ""
+    return None
+
+
+def _stamp_project(findings: TableFindings, counts: tuple[int, int], project: str | None) -> None:
+    """Mark what a row added with the project table it came from (internal "_project" field)."""
+    for fact in findings.facts[counts[0] :]:
+        fact.setdefault("_project", project)
+    for indicator in findings.indicators[counts[1] :]:
+        indicator.setdefault("_project", project)
 
 
 def _read_keys(texts: list[str], findings: TableFindings) -> None:

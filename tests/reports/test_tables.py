@@ -231,3 +231,53 @@ def test_department_breakdown_cells_take_the_stage_they_add_up_to() -> None:
         ("project_expenditure", "adjusted_budget"): 1125.78,
         ("other_funds", "adjusted_budget"): 11.06,
     }
+
+
+def test_department_report_with_an_attached_project_table() -> None:
+    project = _project_document()
+    department_table = Table(
+        rows=[
+            ["部门（单位）名称", "吉安市吉州区农业农村局", None, None, None, None, None, None],
+            [
+                "年度部门整体支出预算执行情况（万元）",
+                "",
+                "年初预算数",
+                "全年预算数",
+                "全年执行数",
+                "分值",
+                "执行率",
+                "得分",
+            ],
+            [None, "年度资金总额", "5305.86", "5297.48", "5297.48", "10", "100.00%", "10"],
+            [
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "实际完成值",
+                "分值",
+                "得分",
+                "偏差原因分析及改进措施",
+            ],
+            ["产出指标", "数量指标", "培训人次", "≥690人次", "773", "90", "88", ""],
+            ["总分", None, None, None, None, "100", "98", ""],
+        ]
+    )
+    document = Document(
+        format="docx",
+        blocks=[
+            Paragraph("吉安市吉州区农业农村局2023年度部门整体支出绩效自评报告"),
+            Paragraph("部门整体支出绩效自评表"),
+            department_table,
+            *project.blocks,
+        ],
+    )
+    report, facts, indicators = build_report(document)
+    assert report["report_kind"] == "department_overall"
+    assert report["self_score"] == 98, "the unit's total, not the attached project's"
+    assert report["project_name"] is None
+    by_line = {(f["line"], f["item"], f["stage"]): f["amount_wan_yuan"] for f in facts}
+    assert by_line[("total", None, "executed")] == 5297.48
+    assert by_line[("project_item", "耕地地力保护补贴", "executed")] == 1874.49
+    assert not any(f["line"] == "fiscal_funds" for f in facts), "the project's rows are not the unit's lines"
+    assert [i["name"] for i in indicators] == ["预算执行率", "培训人次"]
