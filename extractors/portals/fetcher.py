@@ -44,6 +44,8 @@ class FetchTunables:
     # that never trip the per-read timeout.
     transfer_deadline_factor: float = 10.0
     robots_max_bytes: int = 512 * 1024
+    # robots.txt Crawl-delay is honoured up to this many seconds (longer ones would stall the run).
+    max_crawl_delay_s: float = 10.0
     head_bytes: int = 8192
 
 
@@ -91,14 +93,22 @@ class HostRateLimiter:
 
     def __init__(self, requests_per_second: float) -> None:
         self.interval = 1.0 / requests_per_second if requests_per_second > 0 else 0.0
-        self._next_slot: dict[str, float] = {}
+        self._host_interval: dict[str, float] = {}
+        self._last_start: dict[str, float] = {}
         self._lock = threading.Lock()
+
+    def slow_down(self, host: str, interval_s: float) -> None:
+        """Space requests to ``host`` at least ``interval_s`` apart (robots.txt Crawl-delay)."""
+        with self._lock:
+            self._host_interval[host] = max(interval_s, self._host_interval.get(host, 0.0))
 
     def wait(self, host: str) -> None:
         with self._lock:
             now = time.monotonic()
-            slot = max(now, self._next_slot.get(host, now))
-            self._next_slot[host] = slot + self.interval
+            interval = max(self.interval, self._host_interval.get(host, 0.0))
+            last = self._last_start.get(host)
+            slot = now if last is None else max(now, last + interval)
+            self._last_start[host] = slot
         if slot > now:
             time.sleep(slot - now)
 
@@ -175,7 +185,13 @@ class Fetcher:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
-            self._robots[origin] = self._load_robots(origin)
+            parser = self._load_robots(origin)
+            self._robots[origin] = parser
+            delay = parser.crawl_delay(ROBOTS_AGENT) if parser is not None else None
+            if delay:
+                self.rate_limiter.slow_down(
+                    parts.hostname or "", min(float(delay), self.tunables.max_crawl_delay_s)
+                )
         parser = self._robots[origin]
         return True if parser is None else parser.can_fetch(ROBOTS_AGENT, url)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 
 import pytest
 
 from extractors.portals.crawler import crawl_source
-from extractors.portals.fetcher import USER_AGENT, Fetcher, FetchFailed
+from extractors.portals.fetcher import USER_AGENT, Fetcher, FetchFailed, HostRateLimiter
 from extractors.portals.manifest import read_manifest
 from extractors.portals.netguard import HostGuard, RefusedURL, is_public_address
 from extractors.portals.registry import SourceConfig
@@ -150,6 +151,7 @@ def test_robots_txt_is_honoured_unless_disabled(portal: FixturePortal, settings:
     portal.add("/list.html", REPORT_PAGE.format(links='<a href="/private/a.pdf">绩效自评报告</a>'))
     portal.add("/private/a.pdf", b"%PDF-1.4 private", content_type="application/pdf")
     honouring = crawl_source(_source(portal), settings, run_id="r1")
+    assert portal.requests_for("/list.html", status=200)  # allowed paths are still crawled
     assert honouring.documents == [] and not portal.requests_for("/private/a.pdf")
     rows = read_manifest(settings.manifest_dir / "safety.jsonl")
     assert any(r["outcome"] == "skipped_robots" for r in rows)
@@ -186,3 +188,24 @@ def test_persistent_5xx_gives_up_after_bounded_retries(portal: FixturePortal, se
     result = crawl_source(_source(portal, retries=2), settings, run_id="r")
     assert len(portal.requests_for("/busy.pdf")) == 3
     assert result.stats.errors == 1 and "HTTP 503" in (result.stats.error_message or "")
+
+
+def test_robots_crawl_delay_slows_requests_to_that_host(portal: FixturePortal, settings: Settings) -> None:
+    portal.add("/robots.txt", "User-agent: *\nCrawl-delay: 1\n", content_type="text/plain")
+    portal.add("/list.html", REPORT_PAGE.format(links='<a href="/a.pdf">绩效自评报告</a>'))
+    portal.add("/a.pdf", b"%PDF-1.4 a", content_type="application/pdf")
+    started = time.monotonic()
+    crawl_source(_source(portal), settings, run_id="r")
+    assert [r.target for r in portal.log] == ["/robots.txt", "/list.html", "/a.pdf"]
+    assert time.monotonic() - started >= 1.9  # two gaps of 1 s, not the configured 500 requests/s
+
+
+def test_rate_limit_spaces_requests_per_host_not_globally() -> None:
+    limiter = HostRateLimiter(requests_per_second=20.0)
+    started = time.monotonic()
+    for _ in range(5):
+        limiter.wait("a.gov.cn")
+    spaced = time.monotonic() - started
+    other_started = time.monotonic()
+    limiter.wait("b.gov.cn")
+    assert spaced >= 0.19 and time.monotonic() - other_started < 0.05
