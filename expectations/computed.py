@@ -55,20 +55,42 @@ def reports_with_checks(reports: pd.DataFrame, settings: QualitySettings) -> pd.
 def budget_facts_with_checks(
     facts: pd.DataFrame, indicators: pd.DataFrame, settings: QualitySettings
 ) -> pd.DataFrame:
-    """Adds repeats_earlier_fact, adjusted_same_line, executed_over_adjusted, and on the
-    total line's executed fact: computed_execution_rate, printed_execution_rate,
+    """Adds used_amount / used_fact_no and contradicts_used_statement (a (line, stage, item)
+    stated again with another amount), adjusted_same_line, executed_over_adjusted, and on
+    the total line's executed fact: computed_execution_rate, printed_execution_rate,
     execution_rate_gap (percentage points)."""
     frame = facts.copy()
     frame["item_key"] = frame["item"].map(_blank_to_none).fillna("")
-    order = frame.sort_values("fact_no", kind="stable")
-    frame["repeats_earlier_fact"] = order.duplicated(_FACT_KEY, keep="first").reindex(frame.index)
-    frame["repeats_earlier_fact"] = frame["repeats_earlier_fact"].astype(object)
+    # The statement the warehouse uses (dbt int_budget_facts_pivoted_to_lines): a table's
+    # figure before prose, then the first printed.
+    frame["prose_rank"] = (frame["origin"] != "table").astype(int)
+    used = (
+        frame.sort_values(["prose_rank", "fact_no"], kind="stable")
+        .drop_duplicates(_FACT_KEY, keep="first")[[*_FACT_KEY, "amount_wan_yuan", "fact_no"]]
+        .rename(columns={"amount_wan_yuan": "used_amount", "fact_no": "used_fact_no"})
+    )
+    frame = frame.merge(used, on=_FACT_KEY, how="left")
+    frame.index = facts.index
+    frame["contradicts_used_statement"] = [
+        None
+        if fact_no == used_no or _float_or_none(amount) is None or _float_or_none(used_amount) is None
+        else abs(float(amount) - float(used_amount)) > settings.amount_tolerance
+        for fact_no, used_no, amount, used_amount in zip(
+            frame["fact_no"],
+            frame["used_fact_no"],
+            frame["amount_wan_yuan"],
+            frame["used_amount"],
+            strict=True,
+        )
+    ]
+    frame["contradicts_used_statement"] = frame["contradicts_used_statement"].astype(object)
 
-    first_amounts = order.drop_duplicates(_FACT_KEY, keep="first")
-    adjusted = first_amounts[first_amounts["stage"] == "adjusted_budget"][
-        ["report_id", "line", "item_key", "amount_wan_yuan"]
-    ].rename(columns={"amount_wan_yuan": "adjusted_same_line"})
-    frame = frame.merge(adjusted, on=["report_id", "line", "item_key"], how="left")
+    adjusted = used[used["stage"] == "adjusted_budget"][["report_id", "line", "item_key", "used_amount"]]
+    frame = frame.merge(
+        adjusted.rename(columns={"used_amount": "adjusted_same_line"}),
+        on=["report_id", "line", "item_key"],
+        how="left",
+    )
     frame.index = facts.index
 
     executed = frame["stage"] == "executed"

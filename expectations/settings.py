@@ -21,6 +21,8 @@ class QualitySettings:
     execution_rate_tolerance_pp: float = 0.5
     # Executed above this multiple of the adjusted budget is implausible (a unit slip, 元 vs 万元).
     max_executed_to_adjusted: float = 2.0
+    # Two statements of one amount agree within this many 万元 (contract tolerance).
+    amount_tolerance: float = 0.01
     # Score may exceed weight by this much before it is flagged (contract tolerance).
     score_over_weight_tolerance: float = 0.01
     # The indicator whose actual value is the printed budget execution rate.
@@ -36,4 +38,10 @@ class QualitySettings:
         "投入指标",
         "过程指标",
         "效果指标",
+        # 部门整体支出 templates (seen in the seed reports)
+        "运行成本指标",
+        "管理效率指标",
+        "履职效能指标",
+        "可持续发展能力指标",
+        "能力建设指标",
     )

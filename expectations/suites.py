@@ -177,15 +177,17 @@ def build_suites(settings: QualitySettings) -> tuple[Suite, ...]:
                 _in_set(vocabulary.ORIGINS),
             ),
             Rule(
-                "fact_stated_once",
+                "restatement_agrees",
                 "warn",
-                "stage",
+                "amount_wan_yuan",
                 "ExpectColumnValuesToBeInSet",
-                "the record states this (line, stage, item) more than once; the first statement is used",
+                "the record states this (line, stage, item) again with another amount; "
+                "the warehouse uses the table's (else the first) figure",
                 {"value_set": [False]},
-                checked_column="repeats_earlier_fact",
+                checked_column="contradicts_used_statement",
                 observe=lambda row: (
-                    f"{row['line']}/{row['stage']}/{_fmt(row['item'])} = {_fmt(row['amount_wan_yuan'])}"
+                    f"{row['line']}/{row['stage']}/{_fmt(row['item'])} = {_fmt(row['amount_wan_yuan'])}, "
+                    f"used {_fmt(row['used_amount'])} (fact {_fmt(row['used_fact_no'])})"
                 ),
             ),
             Rule(

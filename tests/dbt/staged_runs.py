@@ -1,6 +1,7 @@
 """A small staging folder of two runs that exercises every rule of the warehouse models.
 
-Run 1 (older):  R_CLEAN   clean project report (total, fiscal funds, a named project item)
+Run 1 (older):  R_CLEAN   clean project report (total, fiscal funds, a named project item);
+                its prose restates the adjusted total with another figure (a warning only)
                 R_REDONE  department report whose fact 0 is negative (quarantined in run 1)
                 R_BADYEAR fiscal_year 1999: quarantined at report level
                 R_BADREC  fact 1 negative and indicator 1 with a negative weight: record level;
@@ -64,6 +65,7 @@ def _report(report_id: str, run_id: str, **extra: object) -> dict:
 
 
 def _facts(report_id: str, run_id: str, rows: list[tuple]) -> list[dict]:
+    """Facts from (line, stage, item, amount[, origin]) tuples, origin 'table' unless given."""
     return [
         {
             "report_id": report_id,
@@ -73,10 +75,10 @@ def _facts(report_id: str, run_id: str, rows: list[tuple]) -> list[dict]:
             "item": item,
             "amount_wan_yuan": amount,
             "evidence": f"{stage} {amount}",
-            "origin": "table",
+            "origin": origin[0] if origin else "table",
             "run_id": run_id,
         }
-        for number, (line, stage, item, amount) in enumerate(rows)
+        for number, (line, stage, item, amount, *origin) in enumerate(rows)
     ]
 
 
@@ -91,6 +93,7 @@ def run_1_tables() -> dict[str, list[dict]]:
             R_CLEAN,
             RUN_1,
             [
+                ("total", "adjusted_budget", None, 121.0, "prose"),  # the table's 120 wins
                 ("total", "initial_budget", None, 100.0),
                 ("total", "adjusted_budget", None, 120.0),
                 ("total", "executed", None, 114.0),

@@ -123,6 +123,16 @@ def test_latest_run_wins_and_superseded_quarantine_is_history(warehouse: duckdb.
     assert _column(warehouse, "select distinct run_id from quality.expectation_results") == [RUN_1]
 
 
+def test_warnings_are_reported_but_keep_the_record(warehouse: duckdb.DuckDBPyConnection) -> None:
+    assert warehouse.execute(
+        "select expectation, severity, record_no, quarantined, in_effect from quality.expectation_results "
+        f"where report_id = '{R_CLEAN}'"
+    ).fetchall() == [("restatement_agrees", "warn", 0, False, True)]
+    assert warehouse.execute(
+        f"select fact_count from marts.fct_budget_execution where report_id = '{R_CLEAN}' and line = 'total'"
+    ).fetchall() == [(4,)]
+
+
 def test_half_written_batch_is_not_read(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert sorted(_column(warehouse, "select distinct run_id from staging.stg_documents")) == [RUN_1, RUN_2]
     assert warehouse.execute(

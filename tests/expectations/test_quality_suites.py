@@ -25,6 +25,14 @@ def _set(table: str, row: int, **values: object) -> Mutation:
     return mutate
 
 
+def _then(*mutations: Mutation) -> Mutation:
+    def mutate(tables: Tables) -> None:
+        for mutation in mutations:
+            mutation(tables)
+
+    return mutate
+
+
 def _append_fact(**values: object) -> Mutation:
     def mutate(tables: Tables) -> None:
         tables["budget_facts"].append({"report_id": REPORT_ID, "origin": "table", "run_id": RUN_ID, **values})
@@ -112,9 +120,20 @@ DEFECTS: dict[str, tuple[Mutation, list[tuple]]] = {
         _set("budget_facts", 4, amount_wan_yuan=300.0),
         [("budget_facts", "executed_within_twice_adjusted", "warn", R, 4, False)],
     ),
-    "fact_stated_twice": (
+    "fact_restated_with_another_amount": (
         _append_fact(fact_no=5, line="fiscal_funds", stage="executed", amount_wan_yuan=113.0),
-        [("budget_facts", "fact_stated_once", "warn", R, 5, False)],
+        [("budget_facts", "restatement_agrees", "warn", R, 5, False)],
+    ),
+    "prose_figure_disagrees_with_later_table": (
+        _then(
+            _set("budget_facts", 0, origin="prose"),
+            _append_fact(fact_no=5, line="total", stage="initial_budget", amount_wan_yuan=101.0),
+        ),
+        [("budget_facts", "restatement_agrees", "warn", R, 0, False)],
+    ),
+    "fact_restated_with_the_same_amount": (
+        _append_fact(fact_no=5, line="total", stage="executed", amount_wan_yuan=114.0, origin="prose"),
+        [],
     ),
     "score_above_weight": (
         _set("indicators", 1, score=55.0),
