@@ -97,6 +97,12 @@ def read_html(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
     root = _content_root(body)
     blocks: list[Block] = []
     buffer: list[str] = []
+    heading = body.find(["h1", "h2"])
+    if heading is not None and root is not body and heading not in root.descendants:
+        # The article's title often sits beside the content box we keep; it names the unit and year.
+        title_text = re.sub(r"\s+", " ", heading.get_text()).strip()
+        if title_text:
+            blocks.append(Paragraph(text=title_text))
     _walk(root, blocks, buffer)
     _flush(blocks, buffer)
     if not blocks:

@@ -60,6 +60,9 @@ def title_lines(document: Document) -> list[str]:
             text = compact(block.text).replace(" ", "")
             if len(text) <= _TITLE_MAX_CHARS:
                 lines.append(text)
+    if document.title:
+        # A web page's <title> ("XX局2023年度…自评报告_XX区人民政府") comes last: a fallback only.
+        lines.append(re.split(r"[_|—–-]{1,2}", compact(document.title).replace(" ", ""))[0])
     return lines
 
 

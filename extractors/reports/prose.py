@@ -198,7 +198,9 @@ _NAMED_RATE = re.compile(
     rf"(?:^|(?<=[，,。；;、：:\d]))(?P<name>[\u4e00-\u9fff]{{1,8}}?(?:率|满意度))(?:指标)?(?:完成值)?"
     rf"(?P<verb>达到了?|为|达|超过|在|按|是)?(?:年初目标)?(?P<pct>{_PERCENT})(?P<suffix>以内|以上)?"
 )
-_NAME_NOISE = re.compile(r"^(?:本次|本年|全年|当年|年度|我办|我单位|本单位|单位|其中|则|且|的)+")
+_NAME_NOISE = re.compile(
+    r"^(?:本年度|全年度|本次|本年|全年|当年|年度|我办|我单位|本单位|单位|其中|则|且|的)+"
+)
 
 
 def _heading_name(text: str) -> str | None:

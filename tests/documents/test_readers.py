@@ -146,3 +146,18 @@ def test_format_from_magic_bytes_not_extension(tmp_path: Path, data: bytes, expe
     path = tmp_path / "download.pdf"
     path.write_bytes(data)
     assert detect_format(path) == expected
+
+
+def test_html_title_beside_the_content_box_is_kept(tmp_path: Path) -> None:
+    body = "".join(f"<p>第{i}段正文，各项工作有序推进，公共服务质量和效率明显提升。</p>" for i in range(8))
+    page = (
+        "<html><head><title>某某局2023年度部门整体支出绩效自评报告_某某区人民政府</title></head><body>"
+        "<div class='article'><h1>某某局2023年度部门整体支出绩效自评报告</h1>"
+        "<div class='info'>发布时间：2024-05-01</div>"
+        f"<div class='TRS_Editor'>{body}</div></div></body></html>"
+    )
+    path = tmp_path / "article.html"
+    path.write_text(page, encoding="utf-8")
+    document = read_document(path)
+    assert document.blocks[0].text == "某某局2023年度部门整体支出绩效自评报告"
+    assert document.title == "某某局2023年度部门整体支出绩效自评报告_某某区人民政府"

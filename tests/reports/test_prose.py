@@ -119,3 +119,17 @@ def test_prose_score_and_grade() -> None:
     assert report["unit_name"] == "东湖区城市综合管理协调领导小组办公室"
     assert (report["province"], report["city"], report["county"]) == ("江西省", "南昌市", "东湖区")
     assert report["report_kind"] == "department_overall"
+
+
+def test_period_words_are_not_part_of_a_rate_name() -> None:
+    found = _indicators("本年度预算执行率为95.5%。")
+    assert list(found) == ["预算执行率"]
+    assert found["预算执行率"]["actual_value"] == 95.5
+
+
+def test_prior_year_and_whole_budget_phrases() -> None:
+    assert _facts("2022年决算支出800万元。", "2023年度部门预算批复数为500万元，支出合计450万元。") == {
+        ("total", "prior_year_final", 800.0),
+        ("total", "initial_budget", 500.0),
+        ("total", "executed", 450.0),
+    }
