@@ -16,6 +16,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -123,10 +124,12 @@ def _dbt_command(settings: Settings, verb: str, options: DbtRunOptions, extra: l
 def _run_streaming(
     command: list[str], env: Mapping[str, str], options: DbtRunOptions
 ) -> tuple[int, list[str]]:
-    """Run dbt, logging each output line as it comes; return (exit code, output tail)."""
+    """Run dbt, logging each output line as it comes; return (exit code, output tail).
+
+    A watchdog kills dbt after ``options.timeout_s`` even if it hangs without printing.
+    """
     logger.info("running %s", " ".join(command))
     tail: list[str] = []
-    deadline = time.monotonic() + options.timeout_s
     with subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -136,16 +139,27 @@ def _run_streaming(
         encoding="utf-8",
         errors="replace",
     ) as process:
-        assert process.stdout is not None
-        for line in process.stdout:
-            line = line.rstrip()
-            logger.info("dbt: %s", line)
-            tail.append(line)
-            del tail[: -options.output_tail_lines]
-            if time.monotonic() > deadline:
-                process.kill()
-                raise WarehouseBuildError(f"dbt did not finish within {options.timeout_s:.0f} s; killed")
-        return process.wait(), tail
+        timed_out = threading.Event()
+
+        def kill_on_timeout() -> None:
+            timed_out.set()
+            process.kill()
+
+        watchdog = threading.Timer(options.timeout_s, kill_on_timeout)
+        watchdog.start()
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                line = line.rstrip()
+                logger.info("dbt: %s", line)
+                tail.append(line)
+                del tail[: -options.output_tail_lines]
+            exit_code = process.wait()
+        finally:
+            watchdog.cancel()
+        if timed_out.is_set():
+            raise WarehouseBuildError(f"dbt did not finish within {options.timeout_s:g} s; killed")
+        return exit_code, tail
 
 
 def _node_kind(unique_id: str) -> str:
