@@ -20,7 +20,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 DOCUMENT_FORMATS = ("pdf", "docx", "doc", "xlsx", "xls", "html")
 
 _HTML_START = re.compile(
-    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|table)\b", re.I | re.S
+    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|table|script|style|link|p|a)\b",
+    re.I | re.S,
 )
 _CHARSET_IN_TYPE = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _CHARSET_IN_META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)

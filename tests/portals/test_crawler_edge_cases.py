@@ -98,3 +98,24 @@ def test_listing_title_attribute_completes_truncated_titles(
     (document,) = result.documents
     assert document.title == "某局2023年度部门整体支出绩效自评报告"
     assert document.format == "pdf"  # the bytes win over the .docx name and the msword type
+
+
+def test_trs_pages_known_only_from_the_page_script_are_walked(
+    portal: FixturePortal, settings: Settings
+) -> None:
+    script = '<script>createPageHTML(3, {n}, "index", "html");</script>'
+    for n, name in enumerate(("index.html", "index_1.html", "index_2.html")):
+        item = (
+            f"<li><a href='./t2024010{n + 1}_{n}.html'>第{n}号绩效自评报告</a>"
+            f"<span>2024-01-0{n + 1}</span></li>"
+        )
+        portal.add(f"/list/{name}", LISTING.format(items=item) + script.format(n=n))
+        portal.add(
+            f"/list/t2024010{n + 1}_{n}.html",
+            f"<html><head><title>第{n}号绩效自评报告</title></head>"
+            f"<body><a href='./P{n}.pdf'>附件</a></body></html>",
+        )
+        portal.add(f"/list/P{n}.pdf", f"%PDF-1.4 report {n}".encode(), content_type="application/pdf")
+    result = crawl_source(_source(portal), settings, run_id="r")
+    assert sorted(d.file_name for d in result.documents) == ["P0.pdf", "P1.pdf", "P2.pdf"]
+    assert sorted(d.published_at for d in result.documents) == ["2024-01-01", "2024-01-02", "2024-01-03"]
