@@ -60,8 +60,10 @@ _STAGE_REGEXES = tuple((re.compile(p), stage) for p, stage in _STAGES)
 # Phrases that make an amount the unit's whole budget when no line is named.
 _WHOLE_BUDGET = re.compile(
     r"预算安排|下达预算指标|决算支出|支出总计|支出合计|预算收入|调整后预算数?|"
-    r"预算执行数|资金总额|预算总额|调整预算收入|部门预算"
+    r"预算执行数|资金总额|预算总额|调整预算收入|部门预算|年初预算数|全年预算数|全年执行数|决算数"
 )
+# A clause about one project or fund is not the unit's whole budget even with a whole-budget phrase.
+_PART_OF_BUDGET = re.compile(r"项目|专项|资金(?!总额)|经费")
 _NOT_A_FACT = re.compile(
     r"调减|调增|调整了|增加|减少|下降|增长|结余|结转|资产|固定资产|罚款|罚没|处罚|投入|"
     r"价值|节约|节省|超支|同比|较上年|比上年|差额|债务|应收|应付|利息|补贴|奖励|缴纳|"
@@ -143,7 +145,7 @@ def _read_sentence(
         if not named:
             if previous is not None:
                 line = previous.line
-            elif stage is not None and _WHOLE_BUDGET.search(clause):
+            elif stage is not None and _WHOLE_BUDGET.search(clause) and not _PART_OF_BUDGET.search(clause):
                 line = "total"
         mention = _Mention(line=line, stage=stage, excluded=excluded)
         if (

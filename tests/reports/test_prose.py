@@ -133,3 +133,11 @@ def test_prior_year_and_whole_budget_phrases() -> None:
         ("total", "initial_budget", 500.0),
         ("total", "executed", 450.0),
     }
+
+
+def test_whole_budget_stage_phrases_and_project_clauses() -> None:
+    assert _facts("2023年度，本部门全年预算数5297.48万元，全年执行数5297.48万元。") == {
+        ("total", "adjusted_budget", 5297.48),
+        ("total", "executed", 5297.48),
+    }
+    assert _facts("2023年该项目全年预算数50万元，全年执行数45万元。") == set()
