@@ -176,6 +176,13 @@ class Fetcher:
                 if response.status in (301, 302, 303) and method == "POST":
                     method, data = "GET", None
                 continue
+            conditional = bool(etag or last_modified)
+            if (response.status == 304 and not conditional) or (
+                300 <= response.status < 400 and response.status != 304
+            ):
+                raise FetchFailed(
+                    "error", f"{current}: unexpected HTTP {response.status}", status=response.status
+                )
             return response
         raise FetchFailed("error", f"more than {self.tunables.max_redirects} redirects from {url}")
 
