@@ -50,7 +50,7 @@ def _column(connection: duckdb.DuckDBPyConnection, sql: str) -> list:
 
 
 def test_build_reports_counts_and_no_failures(built: DbtBuildResult) -> None:
-    assert built.models == 18
+    assert built.models == 20
     assert built.tests > 50
     assert (built.failed, built.skipped) == (0, 0)
     assert built.passed + built.warned == built.models + built.tests
@@ -62,7 +62,7 @@ def test_schemas_and_quality_tables_exist(warehouse: duckdb.DuckDBPyConnection) 
         warehouse.execute("select table_schema, table_name from information_schema.tables").fetchall()
     )
     assert {"staging", "marts", "quality"} <= {schema for schema, _ in tables}
-    for table in ("expectation_results", "quarantine", "extraction_errors"):
+    for table in ("expectation_results", "quarantine", "extraction_errors", "run_summary"):
         assert ("quality", table) in tables
     for table in CONTRACT_COLUMNS:
         assert ("marts", table) in tables
@@ -228,3 +228,13 @@ def test_empty_staging_builds_empty_marts_and_parse_writes_manifest(tmp_path: Pa
     assert manifest == settings.data_dir / "dbt" / "target" / "manifest.json"
     assert '"model.govperf.fct_budget_execution"' in manifest.read_text(encoding="utf-8")
     assert not (Path(settings.dbt_project_dir) / "target").exists()
+
+
+def test_run_summary_counts_each_run(warehouse: duckdb.DuckDBPyConnection) -> None:
+    assert warehouse.execute(
+        "select run_id, sources_crawled, new_documents, documents_staged, extraction_errors, quality_errors, "
+        "quality_warnings, quarantined_reports, quarantined_records from quality.run_summary order by run_id"
+    ).fetchall() == [
+        (RUN_1, 1, 5, 5, 1, 4, 1, 1, 3),
+        (RUN_2, 1, 0, 1, 0, 0, 0, 0, 0),
+    ]
