@@ -97,6 +97,12 @@ def extract_file(
         record["document"]["format"] = document.format
         record["document"]["page_count"] = document.page_count
         report, facts, indicators = build_report(document)
+        if not facts and not indicators and not _mentions_performance(document):
+            record["error"] = {
+                "kind": "not_a_report",
+                "message": "readable, but no budget figures, indicators or 绩效/自评/预算 wording",
+            }
+            return record
         record["report"] = report
         record["budget_facts"] = facts
         record["indicators"] = indicators
@@ -139,6 +145,16 @@ def extract_file(
             file_name=file_name,
             fmt=fmt,
         )
+
+
+def _mentions_performance(document: Any) -> bool:
+    """Whether a document speaks of performance evaluation at all (portal error pages do not)."""
+    from extractors.normalize.text import cell_text
+
+    texts = [b.text for b in document.paragraphs]
+    texts += [cell_text(c) for t in document.tables for r in t.rows for c in r if c]
+    texts.append(document.title or "")
+    return any(word in text for text in texts for word in ("绩效", "自评", "预算"))
 
 
 def _warm_up() -> None:

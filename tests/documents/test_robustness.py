@@ -123,3 +123,9 @@ def _write_grey_png(path: Path) -> None:
         + chunk(b"IDAT", zlib.compress(raw))
         + chunk(b"IEND", b"")
     )
+
+
+def test_a_portal_error_page_is_not_a_report(tmp_path: Path) -> None:
+    path = tmp_path / "download.pdf"
+    path.write_text("<html><body>404 页面不存在</body></html>", encoding="utf-8")
+    assert _error_kind(path) == "not_a_report"
