@@ -3,10 +3,10 @@
 # One image for every Airflow role of the production stack (docker-compose.yml):
 # api-server, scheduler, dag-processor, triggerer, Celery workers and the
 # one-shot init.  The pipeline's Python environment is the project's own hashed
-# lock (requirements.lock) plus the deployment extras
-# (docker/requirements-deploy.lock: apache-airflow-providers-celery,
-# psycopg2-binary, setuptools), so the image runs exactly the versions the test
-# suite ran.  Build:  docker compose build   (or: docker build -t govperf .)
+# lock (requirements.lock, which includes apache-airflow-providers-celery,
+# celery[redis] and psycopg2-binary) plus the deployment extras
+# (docker/requirements-deploy.lock: setuptools, the build backend), so the
+# image runs exactly the versions the test suite ran, tests/celery included.  Build:  docker compose build   (or: docker build -t govperf .)
 FROM python:3.11-slim
 
 # LibreOffice (Writer only, no GUI) converts .doc to .docx; the Noto CJK fonts

@@ -1,4 +1,4 @@
-"""docker/requirements-deploy.lock: hashed, disjoint from requirements.lock, and what the stack needs."""
+"""docker/requirements-deploy.lock: hashed, disjoint from requirements.lock; with it, what the stack needs."""
 
 from __future__ import annotations
 
@@ -60,9 +60,15 @@ def test_extras_and_base_lock_are_disjoint(extras) -> None:
     assert not overlap, f"pinned twice (pip would see two requirements): {sorted(overlap)}"
 
 
-def test_extras_bring_celery_with_redis_and_the_postgres_driver(extras) -> None:
-    needed = ("apache-airflow-providers-celery", "celery", "kombu", "redis", "psycopg2-binary", "setuptools")
-    assert not [name for name in needed if name not in extras]
+def test_image_gets_celery_with_redis_and_the_postgres_driver(extras) -> None:
+    """The executor's packages are in the project's own lock (tests/celery runs them).
+
+    The extras only add the build backend the image's editable install needs.
+    """
+    base = parse_hashed_lock(BASE_LOCK.read_text(encoding="utf-8"))
+    needed = ("apache-airflow-providers-celery", "celery", "kombu", "redis", "psycopg2-binary")
+    assert not [name for name in needed if name not in base]
+    assert "setuptools" in extras
 
 
 def test_lock_pins_what_the_input_file_asks_for(extras) -> None:
