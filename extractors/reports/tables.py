@@ -244,9 +244,16 @@ def _assign_roles(
         ordered.append("rate")
     if "weight" in ordered and "score" not in ordered:
         ordered.append("score")
+    # In order, but a percentage only ever fills the rate and a plain number never does.
     out = []
-    for (_, printed, value), role in zip(numbers, ordered, strict=False):
-        out.append((role, printed, value))
+    plain_roles = [role for role in ordered if role != "rate"]
+    for _, printed, value in numbers:
+        if "%" in printed:
+            if "rate" in ordered:
+                out.append(("rate", printed, value))
+            continue
+        if plain_roles:
+            out.append((plain_roles.pop(0), printed, value))
     return out
 
 

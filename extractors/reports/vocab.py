@@ -69,7 +69,8 @@ def match_line(label: str) -> str | None:
 
 def header_role(text: str, fiscal_year: int | None) -> str | None:
     """Role of a money-block column header: a stage, or weight / rate / score."""
-    t = re.sub(r"[\s（）()万元:：]", "", text)
+    t = re.sub(r"[（(][^（）()]*[）)]", "", text)  # "(万元)", "（A）", "(B/A)"
+    t = re.sub(r"[\s（）()万元:：]", "", t)
     if not t or len(t) > 20:
         return None
     year_match = re.match(r"^(\d{4})年度?(预算数|决算数|预算|决算|执行数)$", t)

@@ -281,3 +281,45 @@ def test_department_report_with_an_attached_project_table() -> None:
     assert by_line[("project_item", "耕地地力保护补贴", "executed")] == 1874.49
     assert not any(f["line"] == "fiscal_funds" for f in facts), "the project's rows are not the unit's lines"
     assert [i["name"] for i in indicators] == ["预算执行率", "培训人次"]
+
+
+def test_money_header_with_formula_notes() -> None:
+    table = Table(
+        rows=[
+            ["项目名称", "道路维修", None, None, None, None, None],
+            [
+                "项目资金（万元）",
+                "年初预算数",
+                "全年预算数（A）",
+                "全年执行数（B）",
+                "分值",
+                "执行率（B/A）",
+                "得分",
+            ],
+            ["年度资金总额", "100", "120", "108", "10", "90%", "9"],
+        ]
+    )
+    findings = read_tables(Document(format="html", blocks=[table]), 2023)
+    assert {f["stage"]: f["amount_wan_yuan"] for f in findings.facts} == {
+        "initial_budget": 100,
+        "adjusted_budget": 120,
+        "executed": 108,
+    }
+    (budget,) = findings.indicators
+    assert (budget["weight"], budget["actual_value"], budget["score"]) == (10, 90, 9)
+
+
+def test_header_that_carries_values_is_read_in_order() -> None:
+    table = Table(
+        rows=[
+            ["年度预算申请", "年初预算数(万元)", "865.82", "全年执行数(万元)", "899.13", "分值", "10"],
+            ["", "年度资金总额:", "865.82", "899.13", "10", "100.00%", "10.00"],
+        ]
+    )
+    findings = read_tables(Document(format="pdf", blocks=[table]), 2023)
+    assert {f["stage"]: f["amount_wan_yuan"] for f in findings.facts} == {
+        "initial_budget": 865.82,
+        "executed": 899.13,
+    }
+    (budget,) = findings.indicators
+    assert (budget["weight"], budget["actual_value"], budget["score"]) == (10, 100, 10)
