@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 import urllib.robotparser
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -91,7 +92,16 @@ class FetchResponse:
 class HostRateLimiter:
     """At most ``requests_per_second`` request starts per host (threads share it)."""
 
-    def __init__(self, requests_per_second: float) -> None:
+    def __init__(
+        self,
+        requests_per_second: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        # clock and sleep are injectable so tests check the spacing exactly, not by timing
+        self._clock = clock
+        self._sleep = sleep
         self.interval = 1.0 / requests_per_second if requests_per_second > 0 else 0.0
         self._host_interval: dict[str, float] = {}
         self._last_start: dict[str, float] = {}
@@ -104,13 +114,13 @@ class HostRateLimiter:
 
     def wait(self, host: str) -> None:
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             interval = max(self.interval, self._host_interval.get(host, 0.0))
             last = self._last_start.get(host)
             slot = now if last is None else max(now, last + interval)
             self._last_start[host] = slot
         if slot > now:
-            time.sleep(slot - now)
+            self._sleep(slot - now)
 
 
 class Fetcher:

@@ -201,11 +201,18 @@ def test_robots_crawl_delay_slows_requests_to_that_host(portal: FixturePortal, s
 
 
 def test_rate_limit_spaces_requests_per_host_not_globally() -> None:
-    limiter = HostRateLimiter(requests_per_second=20.0)
-    started = time.monotonic()
+    now = [100.0]
+    sleeps: list[tuple[str, float]] = []
+    current_host = [""]
+
+    def sleep(seconds: float) -> None:
+        sleeps.append((current_host[0], round(seconds, 6)))
+        now[0] += seconds
+
+    limiter = HostRateLimiter(requests_per_second=20.0, clock=lambda: now[0], sleep=sleep)
+    current_host[0] = "a.gov.cn"
     for _ in range(5):
         limiter.wait("a.gov.cn")
-    spaced = time.monotonic() - started
-    other_started = time.monotonic()
+    current_host[0] = "b.gov.cn"
     limiter.wait("b.gov.cn")
-    assert spaced >= 0.19 and time.monotonic() - other_started < 0.05
+    assert sleeps == [("a.gov.cn", 0.05)] * 4  # b.gov.cn did not wait for a.gov.cn's slots
