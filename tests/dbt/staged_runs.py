@@ -5,7 +5,8 @@ Run 1 (older):  R_CLEAN   clean project report (total, fiscal funds, a named pro
                 R_REDONE  department report whose fact 0 is negative (quarantined in run 1)
                 R_BADYEAR fiscal_year 1999: quarantined at report level
                 R_BADREC  fact 1 negative and indicator 1 with a negative weight: record level;
-                its unit name differs from R_CLEAN's only by spaces: one unit
+                its unit name differs from R_CLEAN's only by spaces: one unit; its grade 良好
+                is outside the vocabulary: a warning in GX and in dbt, never a failed build
                 R_BROKEN  document whose extraction failed (no report rows)
 Run 2 (newer):  R_REDONE  re-extracted, now clean with other amounts: the latest run wins
 run=<3>.partial a newest but half-written batch re-extracting R_CLEAN: must be ignored
@@ -230,7 +231,7 @@ def run_1_tables() -> dict[str, list[dict]]:
             _report(R_CLEAN, RUN_1, project_name="协管员经费", department_name="芦淞区城管局"),
             _report(R_REDONE, RUN_1, report_kind="department_overall", unit_name="株洲市芦淞区财政局"),
             _report(R_BADYEAR, RUN_1, fiscal_year=1999),
-            _report(R_BADREC, RUN_1, unit_name=" 株洲市芦淞区\u3000城市管理综合行政执法大队 "),
+            _report(R_BADREC, RUN_1, unit_name=" 株洲市芦淞区\u3000城市管理综合行政执法大队 ", grade="良好"),
         ],
         "budget_facts": facts,
         "indicators": indicators,
