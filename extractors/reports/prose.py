@@ -100,13 +100,47 @@ def prose_budget_facts(document: Document, fiscal_year: int | None) -> list[dict
     """Budget facts stated in the narrative paragraphs."""
     facts: list[dict[str, Any]] = []
     previous_sentence_stage: str | None = None
+    section: str = ""
     for block in document.paragraphs:
         text = fold_width(compact(block.text)).replace(" ", "")
+        if len(text) <= _HEADING_MAX and HEADING.match(text) and not _AMOUNT.search(text):
+            section = text
+            continue
+        project_item = _listed_project_spending(text, section)
+        if project_item is not None:
+            facts.append({**project_item, "page": block.page})
+            continue
         for sentence in _SENTENCE.findall(text):
             previous_sentence_stage = _read_sentence(
                 sentence, block, facts, previous_sentence_stage, fiscal_year
             )
     return facts
+
+
+# "1.协管员经费专项965.12万元。" listed under a "（二）项目支出情况" heading: one project's spending.
+_LISTED_PROJECT = re.compile(
+    rf"^\d+\s*[.、．]\s*(?P<name>[\u4e00-\u9fff（）()]{{2,30}}?(?:经费|费用|费|资金|项目))(?:专项)?(?:资金)?"
+    rf"(?:支出|为)?(?P<amount>{NUMBER_PATTERN})\s*(?P<unit>万元|元)"
+)
+
+
+def _listed_project_spending(text: str, section: str) -> dict[str, Any] | None:
+    if "项目支出" not in section or "情况" not in section:
+        return None
+    match = _LISTED_PROJECT.match(text)
+    if not match or _NOT_A_FACT.search(match.group("name")):
+        return None
+    amount = to_wan_yuan(parse_number_token(match.group("amount")), match.group("unit"))
+    if amount is None:
+        return None
+    return {
+        "line": "project_item",
+        "stage": "executed",
+        "item": match.group("name"),
+        "amount_wan_yuan": amount,
+        "evidence": match.group(0),
+        "origin": "prose",
+    }
 
 
 def _read_sentence(

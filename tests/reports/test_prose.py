@@ -141,3 +141,21 @@ def test_whole_budget_stage_phrases_and_project_clauses() -> None:
         ("total", "executed", 5297.48),
     }
     assert _facts("2023年该项目全年预算数50万元，全年执行数45万元。") == set()
+
+
+def test_projects_listed_under_a_project_spending_heading() -> None:
+    document = Document(
+        format="pdf",
+        blocks=[
+            Paragraph("（二）项目支出情况"),
+            Paragraph("1.协管员经费专项965.12万元。主要用于保障协管队员工资。"),
+            Paragraph("2.城市管理综合执法经费专项155.66万元。"),
+            Paragraph("三、其他情况"),
+            Paragraph("1.办公设备购置费20万元。"),
+        ],
+    )
+    facts = prose_budget_facts(document, 2023)
+    assert {(f["item"], f["stage"], f["amount_wan_yuan"]) for f in facts} == {
+        ("协管员经费", "executed", 965.12),
+        ("城市管理综合执法经费", "executed", 155.66),
+    }
