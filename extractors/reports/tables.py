@@ -144,7 +144,7 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
             is_total = TOTAL_ROW.match(clean_row_label(first_label)) or any(
                 TOTAL_ROW.match(k) for k in keys[:3] if k
             )
-            if is_total and (indicators is not None or findings.indicators):
+            if is_total and (indicators is not None or (money is None and findings.indicators)):
                 score = _total_score(texts, indicators)
                 if score is not None:
                     findings.scores.append((current_project, score))

@@ -12,7 +12,7 @@ import re
 
 # (pattern on a cleaned row label, contract line). First match wins.
 LINE_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"^(?:年度)?资金总额|^年度预算资金总额|^预算资金总额|^年度资金合计", "total"),
+    (r"^(?:年度)?资金总额|^年度预算资金总额|^预算资金总额|^年度资金合计|^资金合计$|^合计$|^总计$", "total"),
     (r"公车购置|公务用车购置(?!和维护|及维护|和运行|及运行)", "vehicle_purchase"),
     (r"公车运行维护|公务用车运行维护", "vehicle_operation"),
     (r"公务用车购置(?:和|及)(?:运行)?维护|公务用车", "official_vehicles"),

@@ -323,3 +323,18 @@ def test_header_that_carries_values_is_read_in_order() -> None:
     }
     (budget,) = findings.indicators
     assert (budget["weight"], budget["actual_value"], budget["score"]) == (10, 100, 10)
+
+
+def test_a_total_row_in_a_money_block_is_the_total_line_not_the_score() -> None:
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "培训人次", "≥690人次", "773", "100", "95"],
+        ["总分", "", "", "", "", "100", "95"],
+        ["资金来源", "年初预算数", "全年预算数", "全年执行数", "", "", ""],
+        ["财政资金", "80", "90", "85", "", "", ""],
+        ["合计", "100", "110", "104", "", "", ""],
+    ]
+    findings = read_tables(Document(format="xlsx", blocks=[Table(rows=rows)]), 2023)
+    assert findings.self_score == 95
+    totals = {f["stage"]: f["amount_wan_yuan"] for f in findings.facts if f["line"] == "total"}
+    assert totals == {"initial_budget": 100, "adjusted_budget": 110, "executed": 104}
