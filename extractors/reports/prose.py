@@ -151,6 +151,7 @@ def _read_sentence(
     fiscal_year: int | None,
 ) -> str | None:
     previous: _Mention | None = None
+    last_kept: _Mention | None = None
     cursor = 0
     last_stage = None
     starts_with_breakdown = sentence.startswith("其中")
@@ -176,6 +177,9 @@ def _read_sentence(
                 stage = previous.stage
             elif previous is None and starts_with_breakdown:
                 stage = carried_stage
+            elif clause.startswith("其中") and last_kept is not None:
+                # "…支出12.5万元，较上年减少2万元，其中：公务接待费3万元": the breakdown of the kept figure.
+                stage = last_kept.stage
         if not named:
             if previous is not None:
                 line = previous.line
@@ -204,6 +208,8 @@ def _read_sentence(
                 )
         if stage:
             last_stage = stage
+        if not excluded and stage:
+            last_kept = mention
         previous = mention
     return last_stage if last_stage else (carried_stage if starts_with_breakdown else None)
 

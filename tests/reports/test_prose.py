@@ -159,3 +159,19 @@ def test_projects_listed_under_a_project_spending_heading() -> None:
         ("协管员经费", "executed", 965.12),
         ("城市管理综合执法经费", "executed", 155.66),
     }
+
+
+def test_breakdown_after_an_excluded_change_keeps_the_stage_of_the_kept_figure() -> None:
+    assert _facts(
+        "2023年度三公经费支出12.5万元，较上年减少2万元，其中：公务接待费3万元，公车运行维护费9.5万元。"
+    ) == {
+        ("three_public", "executed", 12.5),
+        ("official_reception", "executed", 3.0),
+        ("vehicle_operation", "executed", 9.5),
+    }
+
+
+def test_revenue_totals_and_unnamed_revenue_parts_are_left_alone() -> None:
+    assert (
+        _facts("2023年度收入总计1,234.56万元，其中：财政拨款收入1,200.00万元，其他收入34.56万元。") == set()
+    )

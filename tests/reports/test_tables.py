@@ -338,3 +338,22 @@ def test_a_total_row_in_a_money_block_is_the_total_line_not_the_score() -> None:
     assert findings.self_score == 95
     totals = {f["stage"]: f["amount_wan_yuan"] for f in findings.facts if f["line"] == "total"}
     assert totals == {"initial_budget": 100, "adjusted_budget": 110, "executed": 104}
+
+
+def test_sichuan_funding_rows_and_column_names() -> None:
+    rows = [
+        ["项目名称", "农村公路养护", "", "", "", "", ""],
+        ["项目资金（万元）", "", "年初预算数", "调整后预算数", "预算执行数", "执行率", "得分"],
+        ["", "年度资金总额", "300", "320", "288", "90%", "9"],
+        ["", "其中：财政资金", "250", "270", "250", "—", "—"],
+        ["", "财政专户管理资金", "20", "20", "18", "—", "—"],
+        ["", "单位资金", "30", "30", "20", "—", "—"],
+        ["", "预算执行率=预算执行数/调整后预算数", "", "", "", "", ""],
+    ]
+    findings = read_tables(Document(format="pdf", blocks=[Table(rows=rows)]), 2023)
+    got = {(f["line"], f["stage"]): f["amount_wan_yuan"] for f in findings.facts}
+    assert got[("fiscal_funds", "adjusted_budget")] == 270
+    assert got[("special_account", "executed")] == 18
+    assert got[("unit_funds", "initial_budget")] == 30
+    assert got[("total", "executed")] == 288
+    assert len(got) == 12
