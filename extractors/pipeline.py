@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from extractors import staging
+from extractors.atomic import write_bytes_atomic
 from extractors.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,14 +42,8 @@ def run_dir(settings: Settings, run_id: str) -> Path:
 
 
 def write_json_atomic(path: Path, payload: Any) -> Path:
-    """Write JSON via temp file + rename, so a killed task leaves no half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, ensure_ascii=False, indent=1, default=str)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    """Write JSON so that a killed task leaves either the old file or the new one, never half."""
+    write_bytes_atomic(path, json.dumps(payload, ensure_ascii=False, indent=1, default=str).encode("utf-8"))
     return path
 
 

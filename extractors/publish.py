@@ -17,6 +17,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.atomic import replace_into
 from extractors.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -99,21 +100,10 @@ def publish(settings: Settings) -> Path:
         con.close()
     target = settings.warehouse_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(build, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(build, target)
-    _fsync_dir(target.parent)
+    replace_into(build, target)
     log.info("published %s", target)
     export_parquet(target)
     return target
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def parquet_dir(warehouse_path: Path) -> Path:

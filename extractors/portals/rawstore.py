@@ -12,7 +12,7 @@ import logging
 import time
 from pathlib import Path
 
-from extractors.portals.atomic import replace_into, write_bytes_atomic
+from extractors.atomic import replace_into, write_bytes_atomic
 
 log = logging.getLogger("extractors.portals")
 

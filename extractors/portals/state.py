@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from extractors.portals.atomic import write_bytes_atomic
+from extractors.atomic import write_bytes_atomic
 
 log = logging.getLogger("extractors.portals")
 

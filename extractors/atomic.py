@@ -1,4 +1,4 @@
-"""Crash-safe file writes shared by the raw store, the crawl state and the page cache.
+"""Crash-safe file writes: raw store, crawl state, records, run files and the published warehouse.
 
 Why: a file that a later run trusts (a raw document named by its sha256, the
 validators that let it skip a download) must either be complete or absent.
