@@ -63,6 +63,7 @@ class _MoneyHeader:
 @dataclass
 class _IndicatorHeader:
     columns: dict[str, int]
+    table_width: int = 0
     level1: str | None = None
     level2: str | None = None
 
@@ -115,6 +116,9 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
             continue
         title = block.title or _table_title(document.blocks, index)
         page = block.page
+        if indicators is not None and block.width != indicators.table_width:
+            # A table of another shape is not the continuation of the indicator table.
+            indicators = None
         for row in block.rows:
             texts = _row_texts(row)
             if not any(texts):
@@ -129,6 +133,7 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
                 findings.has_project_table = True
             ind_header = _indicator_header(keys)
             if ind_header is not None:
+                ind_header.table_width = block.width
                 _close_breakdown(breakdown, totals, findings)
                 money, indicators = None, ind_header
                 continue

@@ -357,3 +357,15 @@ def test_sichuan_funding_rows_and_column_names() -> None:
     assert got[("unit_funds", "initial_budget")] == 30
     assert got[("total", "executed")] == 288
     assert len(got) == 12
+
+
+def test_indicator_block_does_not_run_into_a_table_of_another_shape() -> None:
+    indicator_table = Table(
+        rows=[
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "培训人次", "≥690人次", "773", "100", "95"],
+        ]
+    )
+    signatures = Table(rows=[["单位负责人", "张三"], ["填表人", "李四"]])
+    findings = read_tables(Document(format="docx", blocks=[indicator_table, signatures]), 2023)
+    assert [i["name"] for i in findings.indicators] == ["培训人次"]
