@@ -227,12 +227,25 @@ def _crawl_stats_rows(folder: Path, run_id: str) -> Iterable[dict[str, Any]]:
 
 
 def validate(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Run the quality suites on this run's batch.
+
+    Quarantined records are normal — the run goes on without them.  A batch in
+    which *every* report is quarantined points at a broken extractor or portal
+    rather than at bad reports, so the run stops here, before anything is
+    published, and says why.
+    """
     from expectations import validate_run
 
-    summary = validate_run(
-        settings.staging_dir / f"run={run_id}", run_id=run_id, data_docs_dir=settings.data_docs_dir
-    )
-    return _as_dict(summary)
+    staged = settings.staging_dir / f"run={run_id}"
+    summary = _as_dict(validate_run(staged, run_id=run_id, data_docs_dir=settings.data_docs_dir))
+    reports = staging.count_rows(staged / "reports.parquet")
+    if reports and summary.get("quarantined_reports", 0) >= reports:
+        raise RunAbortedError(
+            f"all {reports} reports of run {run_id} failed error-level expectations; nothing is published"
+            f" (results: {summary.get('results_path')}, data docs: {summary.get('data_docs_index')})"
+        )
+    log.info("quality data docs: %s", summary.get("data_docs_index"))
+    return summary
 
 
 def build(settings: Settings) -> dict[str, Any]:

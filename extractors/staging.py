@@ -236,3 +236,18 @@ def staged_versions(staging_dir: Path) -> dict[str, str]:
     finally:
         con.close()
     return {sha256: version for sha256, version in result}
+
+
+def count_rows(parquet_file: Path) -> int:
+    """Rows in one staged table (0 when the file does not exist)."""
+    if not parquet_file.exists():
+        return 0
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        return int(
+            con.execute(f"SELECT count(*) FROM read_parquet('{parquet_file.as_posix()}')").fetchone()[0]
+        )
+    finally:
+        con.close()

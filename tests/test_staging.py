@@ -145,3 +145,9 @@ def test_staged_versions_reports_the_newest_extraction(tmp_path: Path) -> None:
     staging.write_batch(tmp_path / "run=a", staging.record_to_rows(old, PROVENANCE, "a"))
     staging.write_batch(tmp_path / "run=b", staging.record_to_rows(new, PROVENANCE, "b"))
     assert staging.staged_versions(tmp_path) == {SHA: "t2"}
+
+
+def test_count_rows_of_missing_and_written_tables(tmp_path: Path) -> None:
+    assert staging.count_rows(tmp_path / "none.parquet") == 0
+    staging.write_batch(tmp_path / "run=r1", staging.record_to_rows(_record(), PROVENANCE, "r1"))
+    assert staging.count_rows(tmp_path / "run=r1" / "indicators.parquet") == 1
