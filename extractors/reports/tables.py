@@ -446,10 +446,10 @@ def _close_breakdown(
 
 def _total_score(texts: list[str], header: _IndicatorHeader | None) -> float | None:
     if header is not None and "score" in header.columns and header.columns["score"] < len(texts):
-        value = parse_cell_number(texts[header.columns["score"]])
+        value = _first_number(texts[header.columns["score"]])
         if value is not None:
             return value
-    numbers = [v for t in texts if (v := parse_cell_number(t)) is not None]
+    numbers = [v for t in texts if (v := _first_number(t)) is not None]
     return numbers[-1] if numbers else None
 
 

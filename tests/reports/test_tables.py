@@ -369,3 +369,14 @@ def test_indicator_block_does_not_run_into_a_table_of_another_shape() -> None:
     signatures = Table(rows=[["单位负责人", "张三"], ["填表人", "李四"]])
     findings = read_tables(Document(format="docx", blocks=[indicator_table, signatures]), 2023)
     assert [i["name"] for i in findings.indicators] == ["培训人次"]
+
+
+def test_total_score_printed_with_its_unit() -> None:
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "培训人次", "≥690人次", "773", "100分", "95.5分"],
+        ["总分", "", "", "", "", "100分", "95.5分"],
+    ]
+    findings = read_tables(Document(format="html", blocks=[Table(rows=rows)]), 2023)
+    assert findings.self_score == 95.5
+    assert (findings.indicators[0]["weight"], findings.indicators[0]["score"]) == (100, 95.5)
