@@ -34,6 +34,12 @@ _CHROME_TAGS = (
     "template",
 )
 _BLOCK_TAGS = {
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "td",
+    "th",
     "p",
     "div",
     "section",
@@ -153,10 +159,11 @@ def _walk(element: Any, blocks: list[Block], buffer: list[str]) -> None:
             continue
         if not isinstance(child, Tag):
             continue
-        if child.name == "table":
+        if child.name == "table" and child.find("table") is None:
             _flush(blocks, buffer)
             blocks.append(Table(rows=_table_grid(child)))
             continue
+        # A table holding tables is page layout (old portals): its cells are containers, walked below.
         if child.name == "br":
             _flush(blocks, buffer)
             continue

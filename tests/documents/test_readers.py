@@ -161,3 +161,17 @@ def test_html_title_beside_the_content_box_is_kept(tmp_path: Path) -> None:
     document = read_document(path)
     assert document.blocks[0].text == "某某局2023年度部门整体支出绩效自评报告"
     assert document.title == "某某局2023年度部门整体支出绩效自评报告_某某区人民政府"
+
+
+def test_html_layout_table_is_walked_and_the_data_table_inside_is_kept(tmp_path: Path) -> None:
+    page = (
+        "<html><body><table><tr><td><p>2023年度某某局部门整体支出绩效自评报告</p>"
+        "<p>一、部门基本情况。本部门主要职责是统筹管理全区教育事业，推进义务教育优质均衡发展。</p>"
+        "<table><tr><td>三级指标</td><td>分值</td></tr><tr><td>甲</td><td>10</td></tr></table>"
+        "</td></tr></table></body></html>"
+    )
+    path = tmp_path / "layout.html"
+    path.write_text(page, encoding="utf-8")
+    document = read_document(path)
+    assert document.paragraphs[0].text == "2023年度某某局部门整体支出绩效自评报告"
+    assert document.tables[0].rows == [["三级指标", "分值"], ["甲", "10"]]
