@@ -21,7 +21,9 @@ _TITLE_SCAN_PARAGRAPHS = 60
 _REPORT_PHRASE = re.compile(
     r"(?:部门|单位)?(?:（单位）|\(单位\))?(?:整体支出|整体|项目支出|项目)?(?:绩效)(?:自评|自我评价|评价)"
 )
-_SEGMENT_BREAK = re.compile(r"(?:19|20)\d{2}\s*年度?|附件\s*\d*|[:：。|，,、]|报告|结果|表|单位[:：]")
+_SEGMENT_BREAK = re.compile(
+    r"(?:19|20)\d{2}\s*年度?|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|附件\s*\d*|[:：。|，,、]|报告|结果|表|单位[:：]"
+)
 _GENERIC_UNITS = re.compile(
     r"^(?:本?部门|本?单位|预算|预算单位|部门（单位）|单位名称|名称|度|年度|（盖章）|盖章)?$"
 )
@@ -30,6 +32,7 @@ _NAME_FIELD = re.compile(
     r"([^|]{3,60}?)\s*(?:（盖章）|\(盖章\)|\||年\s*月|$)"
 )
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度")
+_YEAR_PLAIN = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 _GRADE = re.compile(
     r"(?:评价等级|自评等级|绩效等级|等级|评价结果|评定)\s*(?:为|是|：|:)?\s*[“\"「『]?\s*(优秀|优|良好|良|中等|中|差)"
     r"(?![\u4e00-\u9fff])"
@@ -37,6 +40,11 @@ _GRADE = re.compile(
 _GRADE_NORMAL = {"优秀": "优", "良好": "良", "中等": "中"}
 _PROSE_SCORE = re.compile(
     r"(?:自评得分|自评总分|综合得分|总得分|评价得分|得分|自评分)\s*(?:为|是|：|:)?\s*(\d{1,3}(?:\.\d+)?)\s*分"
+)
+# How names of public bodies end (局, 委员会, 中心, 大队 …): a cover line that does not is not a unit.
+_ORGANISATION_END = re.compile(
+    r"(?:局|委|办|院|所|站|中心|队|会|室|处|厅|部|馆|校|学|园|社|团|司|组|府|街道|镇|乡|科|股|台|场|署|庭|库|"
+    r"区|县|市|省|段|厂|队|营|库|宫|网|报|办事处|管理处|服务部)$"
 )
 _DEV_ZONE = re.compile(r"开发区|高新区|新区管委会|园区|保税区|试验区|示范区")
 
@@ -77,9 +85,12 @@ def _title_runs(lines: list[str]) -> list[str]:
 
 def find_fiscal_year(document: Document, table_years: list[int]) -> int | None:
     """The evaluated year: from the title block, else the most frequent "YYYY年度" in the text."""
-    for run in _title_runs(title_lines(document)):
-        if _REPORT_PHRASE.search(run) or "自评表" in run:
-            match = _YEAR_TITLE.search(run)
+    runs = [
+        run for run in _title_runs(title_lines(document)) if _REPORT_PHRASE.search(run) or "自评表" in run
+    ]
+    for pattern in (_YEAR_TITLE, _YEAR_PLAIN):
+        for run in runs:
+            match = pattern.search(run)
             if match:
                 return int(match.group(1))
     counts: Counter[int] = Counter()
@@ -119,7 +130,8 @@ def _valid_unit(name: str | None) -> bool:
     return (
         len(name) >= 4
         and not _GENERIC_UNITS.match(name)
-        and not re.search(r"\d|绩效|自评|报告|万元|年度|[、，,；;。]", name)
+        and not re.search(r"\d|绩效|自评|报告|万元|年度|日期|电话|填表|负责人|[、，,；;。]", name)
+        and bool(_ORGANISATION_END.search(re.sub(r"[（(][^（）()]*[）)]$", "", name)))
     )
 
 

@@ -175,3 +175,24 @@ def test_revenue_totals_and_unnamed_revenue_parts_are_left_alone() -> None:
     assert (
         _facts("2023年度收入总计1,234.56万元，其中：财政拨款收入1,200.00万元，其他收入34.56万元。") == set()
     )
+
+
+def test_year_without_du_in_the_title_and_dates_ignored() -> None:
+    document = Document(
+        format="pdf",
+        blocks=[
+            Paragraph("填报日期：2024年5月10日"),
+            Paragraph("某某县财政局2023年部门整体支出绩效自评报告"),
+        ],
+    )
+    report, _, _ = build_report(document)
+    assert report["fiscal_year"] == 2023
+    assert report["unit_name"] == "某某县财政局"
+
+
+def test_unit_with_a_bracketed_scope() -> None:
+    document = Document(
+        format="pdf", blocks=[Paragraph("某某市财政局（本级）2023年度部门整体支出绩效自评报告")]
+    )
+    report, _, _ = build_report(document)
+    assert report["unit_name"] == "某某市财政局（本级）"
