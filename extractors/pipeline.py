@@ -140,6 +140,7 @@ def extract_batch(settings: Settings, batch_path: str | Path) -> dict[str, int]:
     """
     from extractors.extraction import EXTRACTOR_VERSION, extract_files
 
+    allow_document_processes()
     documents = read_json(Path(batch_path))
     todo = [doc for doc in documents if not _record_is_current(settings, doc["sha256"], EXTRACTOR_VERSION)]
     errors = 0
@@ -169,6 +170,24 @@ def extract_batch(settings: Settings, batch_path: str | Path) -> dict[str, int]:
                 len(record.get("indicators") or []),
             )
     return {"documents": len(documents), "extracted": len(todo), "errors": errors}
+
+
+def allow_document_processes() -> None:
+    """Let this process start the per-document extraction processes, even inside a Celery worker.
+
+    Celery's prefork pool marks its pool processes daemonic, and the Airflow task
+    process forked from one inherits the mark; multiprocessing then refuses to
+    start children ("daemonic processes are not allowed to have children") and
+    every extract task fails on the CeleryExecutor.  The document processes are
+    our own, started daemonic and reaped or killed by ``extract_files``, so the
+    inherited mark protects nothing here.
+    """
+    import multiprocessing
+
+    current = multiprocessing.current_process()
+    if current.daemon:
+        current._config.pop("daemon", None)  # the mark lives only there; no public setter after start
+        log.info("cleared the daemon mark inherited from the worker pool")
 
 
 def record_path(settings: Settings, sha256: str) -> Path:

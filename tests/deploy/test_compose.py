@@ -119,7 +119,7 @@ def test_common_environment_runs_celery_on_postgres_and_redis(compose: dict) -> 
     env = _common_env(compose)
     assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://")
-    assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql://")
+    assert env["AIRFLOW__CELERY__RESULT_BACKEND"].startswith("db+postgresql+psycopg2://")
     assert env["AIRFLOW__CELERY__BROKER_URL"] == "redis://redis:6379/0"
     assert str(env["AIRFLOW__CORE__LOAD_EXAMPLES"]) == "False"
     assert str(env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"]) == "False"
