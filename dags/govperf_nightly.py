@@ -22,16 +22,22 @@ same step without Airflow.  Only paths and counts travel through XCom.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 from airflow.sdk import dag, get_current_context, task
 
 WAREHOUSE_POOL = "warehouse"  # one slot: DuckDB allows a single writer
 
+# A task whose worker died is retried on another one after this delay (then
+# backing off exponentially).  GOVPERF_RETRY_DELAY_S shortens it where workers
+# are killed on purpose (tests/celery); read when the DAG file is parsed.
+RETRY_DELAY = timedelta(seconds=float(os.environ.get("GOVPERF_RETRY_DELAY_S", "60")))
+
 DEFAULT_ARGS = {
     "owner": "govperf",
     "retries": 2,
-    "retry_delay": timedelta(minutes=1),
+    "retry_delay": RETRY_DELAY,
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(minutes=15),
 }
