@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from expectations import twins
 from expectations.settings import QualitySettings
 from expectations.staged import (
     QUALITY_RESULTS_COLUMNS,
@@ -80,6 +81,8 @@ def validate_run(
     settings = settings or QualitySettings()
     tables = {table: read_staged_table(run_dir, table) for table in VALIDATED_TABLES}
     _check_run_ids(tables, run_id, run_dir)
+    keys = set(twins.report_keys(tables["reports"]).dropna())
+    tables["earlier_reports"], tables["earlier_budget_facts"] = twins.load_earlier(run_dir, keys)
     checked_at = datetime.now(UTC).replace(tzinfo=None)
 
     rows: list[dict[str, Any]] = []

@@ -25,6 +25,17 @@ class QualitySettings:
     amount_tolerance: float = 0.01
     # Score may exceed weight by this much before it is flagged (contract tolerance).
     score_over_weight_tolerance: float = 0.01
+    # A sum of printed parts (budget breakdowns, indicator weights and scores) may miss its
+    # printed total by this much per part summed: each figure is rounded to 0.01 when printed.
+    rounding_tolerance_per_part: float = 0.01
+    # A closed budget breakdown (breakdowns.py) is held to equality when at least this many of
+    # its parts come from tables with the total; fewer parts are only held within the total.
+    min_parts_for_equality: int = 2
+    # The 分值 of a scored table's indicators add up to this (the 总分 row's 分值; that row
+    # itself is not staged, so the template's 100 stands in for it).
+    indicator_weight_total: float = 100.0
+    # target vs actual when judging ``achieved``: dbt's var('value_tolerance'), keep equal.
+    achievement_tolerance: float = 0.01
     # The indicator whose actual value is the printed budget execution rate.
     execution_rate_indicator_name: str = "预算执行率"
     known_level1: tuple[str, ...] = (

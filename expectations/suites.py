@@ -15,7 +15,8 @@ from typing import Literal
 
 import pandas as pd
 
-from expectations import computed, vocabulary
+from expectations import computed, twins, vocabulary
+from expectations.breakdowns import BREAKDOWNS, Breakdown
 from expectations.settings import QualitySettings
 
 Severity = Literal["error", "warn"]
@@ -74,7 +75,9 @@ def build_suites(settings: QualitySettings) -> tuple[Suite, ...]:
         name="reports",
         table="reports",
         record_column=None,
-        prepare=lambda tables: computed.reports_with_checks(tables["reports"], settings),
+        prepare=lambda tables: computed.reports_with_checks(
+            tables["reports"], tables["indicators"], settings
+        ),
         rules=(
             Rule(
                 "fiscal_year_in_range",
@@ -131,6 +134,33 @@ def build_suites(settings: QualitySettings) -> tuple[Suite, ...]:
                     f"(earns {_fmt(row['expected_grade'])})"
                 ),
             ),
+            Rule(
+                "indicator_weights_sum_to_total",
+                "warn",
+                "weight",
+                "ExpectColumnValuesToBeInSet",
+                f"the 分值 of the scored table's indicators do not add up to "
+                f"{settings.indicator_weight_total:g}",
+                {"value_set": [True]},
+                checked_column="weights_sum_to_total",
+                observe=lambda row: (
+                    f"weights sum to {row['weight_sum']:.2f} over {int(row['weighted_indicators'])} "
+                    f"indicators, total {settings.indicator_weight_total:g}"
+                ),
+            ),
+            Rule(
+                "indicator_scores_sum_to_self_score",
+                "warn",
+                "self_score",
+                "ExpectColumnValuesToBeInSet",
+                "the 得分 of the scored table's indicators do not add up to the report's total score",
+                {"value_set": [True]},
+                checked_column="scores_sum_to_self_score",
+                observe=lambda row: (
+                    f"scores sum to {row['score_sum']:.2f} over {int(row['scored_indicators'])} "
+                    f"indicators, self_score {_fmt(row['self_score'])}"
+                ),
+            ),
         ),
     )
     budget_facts = Suite(
@@ -138,7 +168,7 @@ def build_suites(settings: QualitySettings) -> tuple[Suite, ...]:
         table="budget_facts",
         record_column="fact_no",
         prepare=lambda tables: computed.budget_facts_with_checks(
-            tables["budget_facts"], tables["indicators"], settings
+            tables["budget_facts"], tables["indicators"], tables["reports"], settings
         ),
         rules=(
             _present("amount_present", "amount_wan_yuan", "error", "amount_wan_yuan"),
@@ -216,13 +246,14 @@ def build_suites(settings: QualitySettings) -> tuple[Suite, ...]:
                     f"executed {_fmt(row['amount_wan_yuan'])}, adjusted {_fmt(row['adjusted_same_line'])}"
                 ),
             ),
+            *(_breakdown_rule(breakdown, settings) for breakdown in BREAKDOWNS),
         ),
     )
     indicators = Suite(
         name="indicators",
         table="indicators",
         record_column="indicator_no",
-        prepare=lambda tables: computed.indicators_with_checks(tables["indicators"]),
+        prepare=lambda tables: computed.indicators_with_checks(tables["indicators"], settings),
         rules=(
             Rule(
                 "weight_non_negative",
@@ -251,6 +282,22 @@ def build_suites(settings: QualitySettings) -> tuple[Suite, ...]:
                 observe=lambda row: f"score {_fmt(row['score'])}, weight {_fmt(row['weight'])}",
             ),
             Rule(
+                "score_agrees_with_achievement",
+                "warn",
+                "score",
+                "ExpectColumnValuesToBeInSet",
+                "the printed score contradicts whether actual met target "
+                "(full marks for a missed target, or zero for a met one)",
+                {"value_set": [True]},
+                checked_column="score_agrees_with_achievement",
+                observe=lambda row: (
+                    f"{row['score_contradiction']}: target {_fmt(row['target_op'])} "
+                    f"{_fmt(row['target_value'])}{_unit(row['target_unit'])}, actual "
+                    f"{_fmt(row['actual_value'])}{_unit(row['actual_unit'])}, "
+                    f"score {_fmt(row['score'])} of {_fmt(row['weight'])}"
+                ),
+            ),
+            Rule(
                 "level1_known",
                 "warn",
                 "level1",
@@ -276,4 +323,50 @@ def build_suites(settings: QualitySettings) -> tuple[Suite, ...]:
             ),
         ),
     )
-    return (reports, budget_facts, indicators)
+    cross_document = Suite(
+        name="cross_document",
+        table="reports",
+        record_column=None,
+        prepare=lambda tables: twins.twin_checks(
+            tables["reports"],
+            tables["budget_facts"],
+            tables["earlier_reports"],
+            tables["earlier_budget_facts"],
+            settings,
+        ),
+        rules=(
+            Rule(
+                "published_twice_with_same_figures",
+                "warn",
+                "report_id",
+                "ExpectColumnValuesToBeInSet",
+                "another document of the same unit, fiscal year, report kind and project "
+                "states different figures; both are kept and flagged",
+                {"value_set": [True]},
+                checked_column="figures_agree_with_twins",
+                observe=lambda row: str(row["twins_observed"]),
+            ),
+        ),
+    )
+    return (reports, budget_facts, indicators, cross_document)
+
+
+def _breakdown_rule(breakdown: Breakdown, settings: QualitySettings) -> Rule:
+    """A budget breakdown (breakdowns.py) as a warning on its total's fact."""
+    parts = " + ".join(breakdown.part_lines)
+    relation = "equal" if breakdown.closed_for else "stay within"
+    return Rule(
+        breakdown.rule,
+        "warn",
+        "amount_wan_yuan",
+        "ExpectColumnValuesToBeInSet",
+        f"{parts} do not {relation} {breakdown.total_line} within rounding "
+        f"({settings.rounding_tolerance_per_part:g} 万元 per part)",
+        {"value_set": [True]},
+        checked_column=breakdown.agrees_column,
+        observe=lambda row: str(row[breakdown.observed_column]),
+    )
+
+
+def _unit(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)

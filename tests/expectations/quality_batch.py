@@ -96,6 +96,17 @@ CLEAN_TABLES: dict[str, list[dict]] = {
             "weight": 10.0,
             "score": 10.0,
         },
+        {
+            "indicator_no": 3,
+            "level1": "效益指标",
+            "level2": "社会效益指标",
+            "name": "市容环境改善",
+            "target_text": "明显改善",
+            "actual_text": "有所改善",
+            "target_op": "qualitative",
+            "weight": 30.0,
+            "score": 24.5,
+        },
     ],
 }
 

@@ -117,8 +117,19 @@ DEFECTS: dict[str, tuple[Mutation, list[tuple]]] = {
         [("budget_facts", "printed_execution_rate_matches", "warn", R, 2, False)],
     ),
     "executed_above_twice_adjusted": (
-        _set("budget_facts", 4, amount_wan_yuan=300.0),
-        [("budget_facts", "executed_within_twice_adjusted", "warn", R, 4, False)],
+        _then(
+            _append_fact(
+                fact_no=5,
+                line="project_item",
+                item="协管员经费",
+                stage="adjusted_budget",
+                amount_wan_yuan=50.0,
+            ),
+            _append_fact(
+                fact_no=6, line="project_item", item="协管员经费", stage="executed", amount_wan_yuan=120.0
+            ),
+        ),
+        [("budget_facts", "executed_within_twice_adjusted", "warn", R, 6, False)],
     ),
     "fact_restated_with_another_amount": (
         _append_fact(fact_no=5, line="fiscal_funds", stage="executed", amount_wan_yuan=113.0),
@@ -135,8 +146,8 @@ DEFECTS: dict[str, tuple[Mutation, list[tuple]]] = {
         _append_fact(fact_no=5, line="total", stage="executed", amount_wan_yuan=114.0, origin="prose"),
         [],
     ),
-    "score_above_weight": (
-        _set("indicators", 1, score=55.0),
+    "score_above_weight": (  # the 5 points are taken elsewhere: the scores still add up to 94
+        _then(_set("indicators", 1, score=55.0), _set("indicators", 3, score=19.5)),
         [("indicators", "score_within_weight", "warn", R, 1, False)],
     ),
     "weight_negative": (
@@ -166,7 +177,7 @@ def test_clean_batch_yields_no_quality_rows_but_a_typed_file(run_dir: Path) -> N
     summary = validate_run(write_run(run_dir, clean_tables()), run_id=RUN_ID)
 
     assert (summary.failed, summary.errors, summary.warnings) == (0, 0, 0)
-    assert summary.records_checked == 9
+    assert summary.records_checked == 10
     described = duckdb.sql(f"describe select * from {_read_parquet(summary.results_path)}").fetchall()
     assert [(name, kind) for name, kind, *_ in described] == list(STAGED_COLUMNS["quality_results"])
     assert _quality_rows(run_dir) == []
@@ -224,7 +235,15 @@ def test_quality_row_names_column_observed_value_and_reason(run_dir: Path) -> No
 def test_defects_in_several_reports_map_to_their_own_rows(run_dir: Path) -> None:
     tables = clean_tables()
     other = "fedcba9876543210"
-    tables["reports"].append({**tables["reports"][0], "report_id": other, "self_score": -3.0, "grade": "差"})
+    tables["reports"].append(
+        {
+            **tables["reports"][0],
+            "report_id": other,
+            "project_name": "其他项目",
+            "self_score": -3.0,
+            "grade": "差",
+        }
+    )
     tables["budget_facts"].append(
         {"report_id": other, "fact_no": 0, "line": "total", "stage": "executed", "amount_wan_yuan": -2.0,
          "origin": "table", "run_id": RUN_ID}

@@ -52,6 +52,9 @@ def test_seed_labels_pass_every_error_rule_and_warn_on_source_slips(tmp_path: Pa
         (seeds[report_id], expectation, record_no) for report_id, expectation, record_no in rows
     ) == [
         # 001: 一般公共预算 2613.36 in prose vs 2612.36 in the table; 项目支出 1120.78 vs 1124.66
+        # 001 prints 按收入性质分 2623.42 (一般公共预算 2612.36 + 其他资金 11.06) under a
+        # 全年预算数 of 2628.42: the source's own arithmetic, flagged on the total
+        ("001", "income_parts_sum_to_total", 40),
         ("001", "printed_execution_rate_matches", 41),  # printed 99.17% vs 99.96% recomputed
         ("001", "restatement_agrees", 0),  # prose figure; the table's is used
         ("001", "restatement_agrees", 3),
