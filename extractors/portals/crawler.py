@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from extractors.portals.adapters import ProxyRequest, adapter_named, adapters_for
 from extractors.portals.discovery import (
@@ -191,7 +191,7 @@ class _SourceCrawl:
         self._start_problems: list[str] = []
         self._first_error: str | None = None
         self._fetches_since_save = 0
-        self._start_dirs = [_directory_of(url) for url in source.start_urls]
+        self._start_columns = [canonical_url(url) for url in source.start_urls]
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -277,8 +277,8 @@ class _SourceCrawl:
                 referer=task.referer,
                 etag=known.etag if cached is not None and known else None,
                 last_modified=known.last_modified if cached is not None and known else None,
-                method="POST" if task.proxy else "GET",
-                data=dict(task.proxy.form) if task.proxy else None,
+                method=task.proxy.method if task.proxy else "GET",
+                data=dict(task.proxy.form) if task.proxy and task.proxy.method == "POST" else None,
             )
         except FetchFailed as failure:
             self._record_failure(task, failure, kind="page")
@@ -345,9 +345,12 @@ class _SourceCrawl:
         listing = adapter.read_proxy_response(task.proxy, decode_html(body, response.content_type))
         self._row(task, outcome, kind="page", response=response)
         log.info("[%s] listing-proxy %s %s (%d links)", self.source.id, outcome, task.url, len(listing.links))
-        self._follow_links(task, listing.links, page=None, page_date=None, report_title=None)
-        if listing.next_request is not None:
+        unseen = self._follow_links(task, listing.links, page=None, page_date=None, report_title=None)
+        # A proxy page that lists nothing new is the same loop trap as an endless "next page".
+        if listing.next_request is not None and unseen:
             self._enqueue_proxy(task, listing.next_request)
+        elif listing.next_request is not None:
+            log.info("[%s] not following %s: no new items on it", self.source.id, listing.next_request.url)
 
     def _enqueue_proxy(self, task: _Task, request: ProxyRequest) -> None:
         self._enqueue(
@@ -376,8 +379,11 @@ class _SourceCrawl:
         page: ParsedPage | None,
         page_date: str | None,
         report_title: str | None,
-    ) -> None:
-        """Queue attachments, pagination, report pages and (within the start columns) other pages."""
+    ) -> int:
+        """Queue attachments, pagination, report pages and (within the start columns) other pages.
+
+        Returns how many of ``links`` were not seen before this run (0 means a repeated listing).
+        """
         next_depth = task.depth + 1
         pagination: list[Link] = []
         unseen_items = 0
@@ -437,9 +443,15 @@ class _SourceCrawl:
                 self._enqueue(link.url, "page", PRIORITY_LISTING, depth=task.depth, referer=task.url)
         elif pagination:
             log.info("[%s] not following pagination of %s: no new items on it", self.source.id, task.url)
+        return unseen_items
 
     def _within_start_columns(self, url: str) -> bool:
-        return any(_directory_of(url).startswith(prefix) for prefix in self._start_dirs)
+        """Under a start URL's directory — or, for a start URL named by its query, the same column.
+
+        Disclosure platforms serve every column from one path (``public/column/1681?catId=…``),
+        so there the directory says nothing and the query's column parameters decide.
+        """
+        return any(_column_contains(start, url) for start in self._start_columns)
 
     def _page_is_report(self, page: ParsedPage, task: _Task) -> bool:
         primary = page.title_candidates[:1]
@@ -698,6 +710,25 @@ class _SourceCrawl:
 def _directory_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.netloc.lower()}{parts.path.rsplit('/', 1)[0]}/"
+
+
+# Query parameters that only page through a column; any other parameter of a start URL names the column.
+PAGE_PARAMETERS = frozenset(
+    {"page", "pageindex", "pageno", "pagenum", "currentpage", "curpage", "p", "start"}
+)
+
+
+def _column_contains(start_url: str, url: str) -> bool:
+    start, candidate = urlsplit(start_url), urlsplit(url)
+    if not start.query:
+        return _directory_of(url).startswith(_directory_of(start_url))
+    if (candidate.netloc.lower(), candidate.path) != (start.netloc.lower(), start.path):
+        return False
+    wanted = {
+        k: v for k, v in parse_qsl(start.query, keep_blank_values=True) if k.lower() not in PAGE_PARAMETERS
+    }
+    have = dict(parse_qsl(candidate.query, keep_blank_values=True))
+    return all(have.get(key) == value for key, value in wanted.items())
 
 
 def _clean_link_title(text: str) -> str:

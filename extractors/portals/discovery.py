@@ -59,9 +59,15 @@ NOT_FOUND_MARKERS = re.compile(
     re.I,
 )
 DATE_PATTERN = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-DATE_LABELLED = re.compile(
-    r"(发布时间|发布日期|发文日期|成文日期|公开日期|更新时间|日期|时间)\s*[:：]?\s*"
-    r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+# Date labels by preference: disclosure pages print 成文日期 (when the text was signed) before
+# 发布日期 in their metadata table, and the publication date is the one wanted.
+DATE_LABELS_BY_PREFERENCE = (
+    ("发布时间", "发布日期", "公开日期", "发文日期"),
+    ("成文日期", "生成日期", "更新时间", "日期", "时间"),
+)
+_DATE_VALUE = r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+DATE_LABELLED = tuple(
+    re.compile(rf"({'|'.join(labels)})\s*[:：]?\s*{_DATE_VALUE}") for labels in DATE_LABELS_BY_PREFERENCE
 )
 URL_DATE_PATTERNS = (
     re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+\.s?html?$"),  # TRS
@@ -282,8 +288,11 @@ def _published_date(soup: BeautifulSoup, visible: str) -> str | None:
             found = find_date(str(meta.get("content") or ""))
             if found:
                 return found
-    labelled = DATE_LABELLED.search(visible)
-    return find_date(labelled.group(2)) if labelled else None
+    for pattern in DATE_LABELLED:
+        labelled = pattern.search(visible)
+        if labelled:
+            return find_date(labelled.group(2))
+    return None
 
 
 def _is_report_table(table: Tag) -> bool:

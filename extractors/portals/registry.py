@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 
 SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
-KNOWN_ADAPTERS = ("auto", "generic", "trs", "hanweb", "vsb", "anhui")
+KNOWN_ADAPTERS = ("auto", "generic", "trs", "hanweb", "vsb", "anhui", "jpaas")
 
 
 class RegistryError(ValueError):

@@ -1,6 +1,7 @@
 """A tiny fixture portal server on 127.0.0.1 with a request log, for crawler tests.
 
-Routes are declared per test; the server answers conditional GETs, can fail
+Routes are declared per test (static bodies, or bodies computed from the query like a
+list API); the server answers conditional GETs, can fail
 the first N requests with 503, stall (timeout trap), omit Content-Length, and
 records every request with the status and body size it sent, so tests can
 prove from the server's side what the crawler downloaded.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,6 +33,8 @@ class Route:
     delay_s: float = 0.0
     fail_first: int = 0
     omit_length: bool = False
+    # Computes the body from the query and form parameters (list APIs); None answers 404.
+    dynamic: Callable[[dict[str, str]], bytes | str | None] | None = None
     served: int = 0
 
 
@@ -43,6 +46,12 @@ class LoggedRequest:
     body_bytes: int
     form: dict[str, str]
     headers: dict[str, str]
+
+    def param(self, name: str) -> str | None:
+        """A request parameter from the POST form or, failing that, the query string."""
+        if name in self.form:
+            return self.form[name]
+        return dict(parse_qsl(urlsplit(self.target).query, keep_blank_values=True)).get(name)
 
 
 class FixturePortal:
@@ -112,6 +121,13 @@ class FixturePortal:
             else:
                 status, body = route.status, route.body
                 headers = {"Content-Type": route.content_type, **route.headers}
+                if route.dynamic is not None:
+                    params = {**dict(parse_qsl(urlsplit(target).query, keep_blank_values=True)), **form}
+                    produced = route.dynamic(params)
+                    if produced is None:
+                        status, body, headers = 404, b"not found", {"Content-Type": "text/plain"}
+                    else:
+                        body = produced.encode("utf-8") if isinstance(produced, str) else produced
                 if route.etag:
                     headers["ETag"] = route.etag
                 if route.last_modified:
