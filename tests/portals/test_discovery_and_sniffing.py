@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from extractors.portals.adapters import HanwebAdapter, TrsAdapter, adapters_for
+from extractors.portals.adapters import (
+    AnhuiDisclosureAdapter,
+    HanwebAdapter,
+    JpaasAdapter,
+    ProxyRequest,
+    TrsAdapter,
+    adapters_for,
+)
+from extractors.portals.crawler import _column_contains
 from extractors.portals.discovery import (
     KeywordRule,
     Link,
@@ -161,6 +170,11 @@ def test_adapter_selection_from_signatures() -> None:
     assert names("http://h/col/col123/index.html", "") == ["generic", "hanweb"]
     assert names("http://h/info/1033/2345.htm", "") == ["generic", "vsb"]
     assert names("http://h/public/6596/12345.html", "") == ["generic", "anhui"]
+    assert names("http://h/OpennessContent/show/3033664.html", "") == ["generic", "anhui"]
+    assert names("http://h/zw/index.html", "<script queryData=\"{'tplSetId':'x'}\"></script>") == [
+        "generic",
+        "jpaas",
+    ]
     assert names("http://h/list.html", "<a>plain</a>") == ["generic"]
     assert [a.name for a in adapters_for("trs", "http://h/list.html", "")] == ["generic", "trs"]
     assert [a.name for a in adapters_for("generic", BASE + "t20240101_1.html", "")] == ["generic"]
@@ -182,3 +196,91 @@ def test_hanweb_datastore_records_are_links() -> None:
     assert request.url == "http://h/module/web/jpage/dataproxy.jsp?startrecord=2&endrecord=3&perpage=2"
     form = dict(request.form)
     assert form["columnid"] == "123" and form["unitid"] == "456" and form["col"] == "1" and "page" not in form
+
+
+def test_publication_date_is_preferred_to_the_signing_date() -> None:
+    table = (
+        "<table><tr><th>成文日期：</th><td>2024-02-20</td></tr>"
+        "<tr><th>发布日期：</th><td>2024-03-01</td></tr></table>"
+    )
+    assert parse_page("http://h/public/1/2.html", table.encode()).published_at == "2024-03-01"
+    only_signed = "<p>成文日期：2024年2月20日</p>"
+    assert parse_page("http://h/public/1/3.html", only_signed.encode()).published_at == "2024-02-20"
+
+
+def test_anhui_label_pages_from_the_script_object() -> None:
+    page_url = "http://h/public/column/6596221?type=4&action=list&nav=3&catId=7065111"
+    text = (
+        '<meta name="SiteId" content="6786551"><script>var organId = "6596221";'
+        'Ls.ajax({url: "/site/label/8888", data: {labelName: "publicInfoList", siteId: siteId, pageSize: 15,'
+        ' pageIndex: pageIndex, organId: organId, type: 4, catId: catId, isDate: true, cId: "",'
+        ' file: "/c3/hs/publicInfoList_newest"}});'
+        "Ls.pagination('#p', fn, {currPage: 1, pageCount: 2});</script>"
+    )
+    urls = AnhuiDisclosureAdapter().listing_urls(page_url, text)
+    assert urls == [
+        "http://h/site/label/8888?labelName=publicInfoList&siteId=6786551&pageSize=15&organId=6596221"
+        f"&type=4&catId=7065111&isDate=true&cId=&file=%2Fc3%2Fhs%2FpublicInfoList_newest&pageIndex={n}"
+        for n in (1, 2)
+    ]
+    undefined_variable = text.replace("siteId: siteId", "siteId: mysteryId").replace('name="SiteId"', "")
+    assert AnhuiDisclosureAdapter().listing_urls(page_url, undefined_variable) == []
+    assert AnhuiDisclosureAdapter().listing_urls(page_url, text.replace("pageCount: 2", "")) == []
+
+
+def test_anhui_label_pages_from_a_url_in_the_page() -> None:
+    text = (
+        "<script>var u = '/site/label/8888?IsAjax=1&dataType=html&_=0.3327&labelName=publicInfoList"
+        "&siteId=1&pageSize=15&pageIndex=1&catId=9&file=%2Fx%2FpublicInfoList';"
+        "pager({pageCount:3})</script>"
+    )
+    urls = AnhuiDisclosureAdapter().listing_urls("http://h/public/column/5?type=4&catId=9", text)
+    assert [u.rsplit("pageIndex=", 1)[1] for u in urls] == ["1", "2", "3"]
+    assert all("_=" not in u and "IsAjax=1" in u for u in urls)  # the cache-buster is not kept
+
+
+def test_anhui_openness_pages_from_the_page_total() -> None:
+    page_url = "http://h/OpennessContent/showList/15/85522/page_1.html"
+    urls = AnhuiDisclosureAdapter().listing_urls(page_url, "<div>共 3 页</div>")
+    assert urls == [f"http://h/OpennessContent/showList/15/85522/page_{n}.html" for n in (1, 2, 3)]
+    assert AnhuiDisclosureAdapter().listing_urls("http://h/public/1/2.html", "共 3 页") == []
+
+
+def test_jpaas_unit_requests_and_responses() -> None:
+    adapter = JpaasAdapter()
+    shell = (
+        '<script src="/js/unitbuild.js" queryData="{&#39;webId&#39;:&#39;w1&#39;,&#39;tplSetId&#39;:'
+        '&#39;t1&#39;,&#39;tagId&#39;:&#39;信息列表&#39;,&#39;pageId&#39;:&#39;p1&#39;}"></script>'
+    )
+    (request,) = adapter.proxy_requests("http://h/col/col1/index.html", shell)
+    assert (request.method, request.start, request.window) == ("GET", 1, 15)
+    assert request.url.startswith("http://h/api-gateway/jpaas-publish-server/front/page/build/unit?")
+    assert "tagId=%E4%BF%A1%E6%81%AF%E5%88%97%E8%A1%A8" in request.url
+    assert "paramJson=%7B%22pageNo%22%3A1%2C%22pageSize%22%3A15%7D" in request.url
+    fragment = "<li><a href='/art/2024/1/2/art_1_2.html'>某局绩效自评报告</a></li><div count='16'></div>"
+    listing = adapter.read_proxy_response(request, json.dumps({"data": {"html": fragment}}))
+    assert [link.url for link in listing.links] == ["http://h/art/2024/1/2/art_1_2.html"]
+    assert listing.next_request is not None and "%22pageNo%22%3A2" in listing.next_request.url
+    last = ProxyRequest(listing.next_request.url, (), 2, 15, "jpaas", "GET")
+    assert adapter.read_proxy_response(last, json.dumps({"data": {"html": fragment}})).next_request is None
+    assert adapter.read_proxy_response(request, "<html>busy</html>").links == []
+    missing_keys = shell.replace("tplSetId", "other")
+    assert adapter.proxy_requests("http://h/col/col1/index.html", missing_keys) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "url", "inside"),
+    [
+        ("http://h/xxgk/czyjs/index.html", "http://h/xxgk/czyjs/202401/t1.html", True),
+        ("http://h/xxgk/czyjs/index.html", "http://h/xxgk/other/index.html", False),
+        (
+            "http://h/public/column/5?type=4&catId=9",
+            "http://h/public/column/5?type=4&catId=9&pageIndex=2",
+            True,
+        ),
+        ("http://h/public/column/5?type=4&catId=9", "http://h/public/column/5?type=4&catId=8", False),
+        ("http://h/public/column/5?type=4&catId=9", "http://h/public/5/123.html", False),
+    ],
+)
+def test_start_column_scope(start: str, url: str, inside: bool) -> None:
+    assert _column_contains(start, url) is inside
