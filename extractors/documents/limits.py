@@ -18,6 +18,16 @@ class ReaderLimits:
     soffice_timeout_s: float = 90.0
     pdf_max_pages: int = 400
     header_footer_margin_pt: float = 60.0
+    # OCR of pages without a text layer (extractors.documents.ocr).
+    ocr_language: str = "chi_sim"
+    # Cells read as figures are read again with this model (chi_sim misreads digits); "" to skip.
+    ocr_figure_language: str = "eng"
+    ocr_dpi: int = 300
+    ocr_timeout_s: float = 90.0
+    ocr_max_pages: int = 40
+    ocr_ink_threshold: int = 160
+    # A dark run at least this long (inches) is a ruling line, not a stroke of a character.
+    ocr_min_rule_inches: float = 0.2
 
 
 DEFAULT_LIMITS = ReaderLimits()

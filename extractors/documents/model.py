@@ -56,6 +56,8 @@ class Document:
     page_count: int | None = None
     title: str | None = None
     warnings: list[dict[str, str]] = field(default_factory=list)
+    # Pages whose text came from OCR (1-based): values read there are flagged in the record.
+    ocr_pages: list[int] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[Paragraph]:

@@ -63,6 +63,9 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
                 if not has_text and has_images:
                     scanned_pages.append(number)
                 page_items.append(items)
+            document = Document(format="pdf", blocks=[], page_count=len(pages))
+            if scanned_pages:
+                _ocr_scanned(fast, scanned_pages, page_items, len(pages), document, limits)
         except DocumentError:
             raise
         except Exception as exc:
@@ -70,16 +73,61 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
         finally:
             if fast is not None:
                 fast.close()
-        document = Document(format="pdf", blocks=[], page_count=len(pages))
         furniture = _running_furniture(page_items, [p.height for p in pages], limits.header_footer_margin_pt)
         document.blocks = _assemble(page_items, [p.width for p in pages], furniture, limits)
-    if scanned_pages and len(scanned_pages) == len(pages):
-        raise DocumentError("needs_ocr", f"no text layer on any of the {len(pages)} pages (scanned)")
-    if scanned_pages:
-        document.warn("needs_ocr", f"pages without a text layer: {scanned_pages}")
     if not document.blocks:
+        if document.ocr_pages:
+            raise DocumentError("ocr_no_text", f"OCR found no text on the scanned pages {document.ocr_pages}")
         raise DocumentError("empty", "the PDF has no text")
     return document
+
+
+def _ocr_scanned(
+    fast: Any,
+    scanned_pages: list[int],
+    page_items: list[list[tuple[float, Any]]],
+    page_count: int,
+    document: Document,
+    limits: ReaderLimits,
+) -> None:
+    """Replace the (empty) items of scanned pages with what OCR reads on them, within the page budget.
+
+    Why not an error: a report with a stamped, scanned signature page still has its tables in
+    the text layer; only when every page is scanned and OCR cannot run is the file unreadable.
+    """
+    from extractors.documents.ocr import check_ocr_available, ocr_pdf_page
+
+    every_page = len(scanned_pages) == page_count
+    try:
+        if fast is None:
+            raise DocumentError("ocr_unavailable", "pdfium cannot render this PDF's pages for OCR")
+        check_ocr_available(limits)
+    except DocumentError as exc:
+        if every_page:
+            message = f"no text layer on any of the {page_count} pages; {exc.message}"
+            raise DocumentError(exc.kind, message) from exc
+        document.warn(exc.kind, f"pages without a text layer left unread {scanned_pages}: {exc.message}")
+        return
+    to_read = scanned_pages[: limits.ocr_max_pages]
+    confidences = []
+    for number in to_read:
+        result = ocr_pdf_page(fast, number - 1, limits)
+        page_items[number - 1] = result.items
+        document.ocr_pages.append(number)
+        if result.confidence is not None:
+            confidences.append(result.confidence)
+    mean = f"{sum(confidences) / len(confidences):.0f}" if confidences else "n/a"
+    document.warn(
+        "ocr",
+        f"pages {to_read} have no text layer and were read by OCR ({limits.ocr_language}, mean word "
+        f"confidence {mean}); values from them are marked ocr and may hold misread characters",
+    )
+    skipped = scanned_pages[limits.ocr_max_pages :]
+    if skipped:
+        document.warn(
+            "ocr_skipped",
+            f"scanned pages beyond the OCR budget of {limits.ocr_max_pages} left unread: {skipped}",
+        )
 
 
 def _classify_pdf_error(exc: Exception) -> DocumentError:

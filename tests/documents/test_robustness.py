@@ -91,7 +91,7 @@ def test_doc_without_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert _error_kind(path) == "converter_missing"
 
 
-def test_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
+def test_scanned_pdf_with_nothing_legible(tmp_path: Path) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -103,7 +103,9 @@ def test_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
     sheet.drawImage(ImageReader(str(png)), 50, 50, width=400, height=600)
     sheet.showPage()
     sheet.save()
-    assert _error_kind(path) == "needs_ocr"
+    from extractors.documents.ocr import tesseract_binary
+
+    assert _error_kind(path) == ("ocr_no_text" if tesseract_binary() else "ocr_unavailable")
 
 
 def _write_grey_png(path: Path) -> None:
