@@ -10,7 +10,7 @@ import pytest
 import yaml
 from quality_batch import REPORT_ID, RUN_ID, clean_tables, write_run
 
-from expectations import STAGED_COLUMNS, StagedBatchError, validate_run, vocabulary
+from expectations import STAGED_COLUMNS, StagedBatchError, ValidationSummary, validate_run, vocabulary
 from expectations.settings import QualitySettings
 
 Tables = dict[str, list[dict]]
@@ -146,6 +146,145 @@ DEFECTS: dict[str, tuple[Mutation, list[tuple]]] = {
         _append_fact(fact_no=5, line="total", stage="executed", amount_wan_yuan=114.0, origin="prose"),
         [],
     ),
+    # --- budget breakdowns (warnings on the total's fact: the source's arithmetic, never fixed)
+    "expenditure_parts_miss_table_total": (  # 70 + 49 = 119 under a total of 120
+        _then(
+            _append_fact(fact_no=5, line="basic_expenditure", stage="adjusted_budget", amount_wan_yuan=70.0),
+            _append_fact(
+                fact_no=6, line="project_expenditure", stage="adjusted_budget", amount_wan_yuan=49.0
+            ),
+        ),
+        [("budget_facts", "expenditure_parts_sum_to_total", "warn", R, 1, False)],
+    ),
+    "expenditure_parts_within_rounding": (  # 70.004 + 50.004 = 120.008: two rounding steps
+        _then(
+            _append_fact(
+                fact_no=5, line="basic_expenditure", stage="adjusted_budget", amount_wan_yuan=70.004
+            ),
+            _append_fact(
+                fact_no=6, line="project_expenditure", stage="adjusted_budget", amount_wan_yuan=50.004
+            ),
+        ),
+        [],
+    ),
+    "expenditure_parts_in_prose_below_total": (  # prose names parts with its own scope: only ≤
+        _then(
+            _append_fact(
+                fact_no=5, line="basic_expenditure", stage="executed", amount_wan_yuan=60.0, origin="prose"
+            ),
+            _append_fact(
+                fact_no=6, line="project_expenditure", stage="executed", amount_wan_yuan=40.0, origin="prose"
+            ),
+        ),
+        [],
+    ),
+    "expenditure_parts_in_prose_above_total": (
+        _then(
+            _append_fact(
+                fact_no=5, line="basic_expenditure", stage="executed", amount_wan_yuan=74.0, origin="prose"
+            ),
+            _append_fact(
+                fact_no=6, line="project_expenditure", stage="executed", amount_wan_yuan=40.5, origin="prose"
+            ),
+        ),
+        [("budget_facts", "expenditure_parts_sum_to_total", "warn", R, 2, False)],
+    ),
+    "project_income_parts_above_total": (  # 当年财政拨款 115 executed of a 114 total
+        _set("budget_facts", 4, amount_wan_yuan=115.0),
+        [("budget_facts", "income_parts_sum_to_total", "warn", R, 2, False)],
+    ),
+    "project_income_parts_below_total": (  # 上年结转资金 is no fact: the parts may fall short
+        _set("budget_facts", 4, amount_wan_yuan=100.0),
+        [],
+    ),
+    "department_income_parts_miss_total": (  # 一般公共预算 120 + 其他资金 5 of a 120 total
+        _then(
+            _set("reports", 0, report_kind="department_overall", project_name=None),
+            _set("budget_facts", 3, line="general_public_budget"),
+            _set("budget_facts", 4, line="general_public_budget"),
+            _append_fact(fact_no=5, line="other_funds", stage="adjusted_budget", amount_wan_yuan=5.0),
+        ),
+        [("budget_facts", "income_parts_sum_to_total", "warn", R, 1, False)],
+    ),
+    "three_public_parts_miss_total": (
+        _then(
+            _append_fact(fact_no=5, line="three_public", stage="executed", amount_wan_yuan=10.0),
+            _append_fact(fact_no=6, line="official_vehicles", stage="executed", amount_wan_yuan=6.0),
+            _append_fact(fact_no=7, line="official_reception", stage="executed", amount_wan_yuan=3.0),
+        ),
+        [("budget_facts", "three_public_parts_sum_to_total", "warn", R, 5, False)],
+    ),
+    "vehicle_parts_miss_total": (
+        _then(
+            _append_fact(fact_no=5, line="official_vehicles", stage="executed", amount_wan_yuan=6.0),
+            _append_fact(fact_no=6, line="vehicle_purchase", stage="executed", amount_wan_yuan=2.0),
+            _append_fact(fact_no=7, line="vehicle_operation", stage="executed", amount_wan_yuan=3.0),
+        ),
+        [("budget_facts", "vehicle_parts_sum_to_total", "warn", R, 5, False)],
+    ),
+    "public_operating_parts_above_total": (
+        _then(
+            _append_fact(fact_no=5, line="public_operating", stage="executed", amount_wan_yuan=10.0),
+            _append_fact(fact_no=6, line="office", stage="executed", amount_wan_yuan=6.0),
+            _append_fact(fact_no=7, line="utilities_travel", stage="executed", amount_wan_yuan=3.0),
+            _append_fact(fact_no=8, line="meetings_training", stage="executed", amount_wan_yuan=2.0),
+        ),
+        [("budget_facts", "public_operating_parts_within_total", "warn", R, 5, False)],
+    ),
+    "public_operating_parts_below_total": (  # a 其中 list: parts may leave a remainder
+        _then(
+            _append_fact(fact_no=5, line="public_operating", stage="executed", amount_wan_yuan=10.0),
+            _append_fact(fact_no=6, line="office", stage="executed", amount_wan_yuan=6.0),
+        ),
+        [],
+    ),
+    "basic_parts_above_total": (
+        _then(
+            _append_fact(fact_no=5, line="basic_expenditure", stage="executed", amount_wan_yuan=50.0),
+            _append_fact(fact_no=6, line="personnel", stage="executed", amount_wan_yuan=40.0),
+            _append_fact(fact_no=7, line="public_operating", stage="executed", amount_wan_yuan=15.0),
+        ),
+        [("budget_facts", "basic_parts_within_total", "warn", R, 5, False)],
+    ),
+    # --- indicator sums (report-wide warnings)
+    "weights_do_not_sum_to_100": (
+        _set("indicators", 3, weight=25.0),
+        [("reports", "indicator_weights_sum_to_total", "warn", R, None, False)],
+    ),
+    "scores_do_not_sum_to_self_score": (
+        _set("indicators", 3, score=20.0),
+        [("reports", "indicator_scores_sum_to_self_score", "warn", R, None, False)],
+    ),
+    "prose_indicator_outside_the_sums": (
+        lambda tables: tables["indicators"].append(
+            {
+                "report_id": R,
+                "indicator_no": 4,
+                "name": "公用经费控制率",
+                "target_op": "<=",
+                "target_value": 100.0,
+                "actual_value": 85.28,
+                "weight": 5.0,
+                "score": 5.0,
+                "origin": "prose",
+                "run_id": RUN_ID,
+            }
+        ),
+        [],
+    ),
+    # --- printed score against achieved (as dbt judges it)
+    "full_marks_for_a_missed_target": (
+        _set("indicators", 1, actual_value=150.0, actual_text="150"),
+        [("indicators", "score_agrees_with_achievement", "warn", R, 1, False)],
+    ),
+    "zero_for_a_met_target": (  # 10 points less everywhere: 84, 良
+        _then(_set("indicators", 2, score=0.0), _set("reports", 0, self_score=84.0, grade="良")),
+        [("indicators", "score_agrees_with_achievement", "warn", R, 2, False)],
+    ),
+    "missed_target_in_another_unit_is_not_judged": (
+        _set("indicators", 1, actual_value=150.0, actual_unit="%"),
+        [],
+    ),
     "score_above_weight": (  # the 5 points are taken elsewhere: the scores still add up to 94
         _then(_set("indicators", 1, score=55.0), _set("indicators", 3, score=19.5)),
         [("indicators", "score_within_weight", "warn", R, 1, False)],
@@ -183,19 +322,72 @@ def test_clean_batch_yields_no_quality_rows_but_a_typed_file(run_dir: Path) -> N
     assert _quality_rows(run_dir) == []
 
 
+def _defect_report_id(number: int) -> str:
+    return f"{number:016x}"
+
+
+def _rekeyed(tables: Tables, report_id: str, project_suffix: str) -> Tables:
+    """The batch as another document of another project, so many defects share one run
+    without being the same report published twice."""
+    for rows in tables.values():
+        for row in rows:
+            if row.get("report_id") == REPORT_ID:
+                row["report_id"] = report_id
+            if "sha256" in row:
+                row["sha256"] = report_id + "0" * 48
+    for report in tables["reports"]:
+        if report.get("project_name") is not None:
+            report["project_name"] += project_suffix
+    return tables
+
+
+@pytest.fixture(scope="module")
+def defects_validated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ValidationSummary]:
+    """Every defect in its own report of one run, validated once (GX costs ~0.5 s a run)."""
+    run_dir = tmp_path_factory.mktemp("defects") / f"run={RUN_ID}"
+    batch: Tables = {table: [] for table in clean_tables()}
+    for number, (mutate, _) in enumerate(DEFECTS.values(), start=1):
+        tables = clean_tables()
+        mutate(tables)
+        for table, rows in _rekeyed(tables, _defect_report_id(number), f"（{number}）").items():
+            batch[table] += rows
+    return run_dir, validate_run(write_run(run_dir, batch), run_id=RUN_ID)
+
+
 @pytest.mark.parametrize("defect", DEFECTS, ids=list(DEFECTS))
-def test_one_defect_yields_exactly_its_quality_row(run_dir: Path, defect: str) -> None:
-    mutate, expected = DEFECTS[defect]
+def test_one_defect_yields_exactly_its_quality_rows(
+    defects_validated: tuple[Path, ValidationSummary], defect: str
+) -> None:
+    run_dir, _ = defects_validated
+    report_id = _defect_report_id(list(DEFECTS).index(defect) + 1)
+    expected = [(*row[:3], report_id, *row[4:]) for row in DEFECTS[defect][1]]
+
+    rows = [row for row in _quality_rows(run_dir) if row[3] == report_id]
+
+    assert rows == expected
+
+
+def test_defect_batch_summary_counts_every_quarantine(
+    defects_validated: tuple[Path, ValidationSummary],
+) -> None:
+    _, summary = defects_validated
+    expected = [row for _, rows in DEFECTS.values() for row in rows]
+    quarantined = [row for row in expected if row[5]]
+    assert (summary.errors, summary.warnings) == (len(quarantined), len(expected) - len(quarantined))
+    assert summary.quarantined_reports == sum(row[4] is None for row in quarantined)
+    assert summary.quarantined_records == sum(row[4] is not None for row in quarantined)
+
+
+def test_one_defect_alone_yields_only_its_row(run_dir: Path) -> None:
+    """The shared-run test above could hide a rule that fires on the wrong report; alone, the
+    run holds nothing but the defect's own row."""
     tables = clean_tables()
-    mutate(tables)
+    tables["indicators"][1]["actual_value"] = 150.0
 
     summary = validate_run(write_run(run_dir, tables), run_id=RUN_ID)
 
-    assert _quality_rows(run_dir) == expected
-    quarantined = [row for row in expected if row[5]]
-    assert summary.quarantined_reports == sum(row[4] is None for row in quarantined)
-    assert summary.quarantined_records == sum(row[4] is not None for row in quarantined)
-    assert (summary.errors, summary.warnings) == (len(quarantined), len(expected) - len(quarantined))
+    assert _quality_rows(run_dir) == [("indicators", "score_agrees_with_achievement", "warn", R, 1, False)]
+    assert (summary.errors, summary.warnings, summary.quarantined_reports) == (0, 1, 0)
 
 
 def test_quality_row_names_column_observed_value_and_reason(run_dir: Path) -> None:
