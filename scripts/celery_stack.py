@@ -128,6 +128,57 @@ def is_descendant(pid: int, ancestor: int) -> bool:
     return False
 
 
+def process_tree(root: int) -> list[int]:
+    """``root`` and every process below it, parents first, read from /proc.
+
+    Airflow's task supervisor moves each task into a process group of its own,
+    so killing a worker's group would leave the task running: a tree walk is
+    what reaches everything a dying machine would take with it.
+    """
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            parent = parent_pid(int(entry.name))
+            if parent is not None:
+                children.setdefault(parent, []).append(int(entry.name))
+    tree, queue = [], [root]
+    while queue:
+        pid = queue.pop(0)
+        tree.append(pid)
+        queue.extend(children.get(pid, []))
+    return tree
+
+
+def process_alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting to be reaped counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def kill_tree(root: int) -> list[int]:
+    """SIGKILL ``root`` and all its descendants; returns the pids signalled.
+
+    The tree is frozen first (SIGSTOP, re-read until no new process appears),
+    so nothing forks a child between reading the tree and killing it.
+    """
+    stopped: list[int] = []
+    for _ in range(5):
+        tree = [pid for pid in process_tree(root) if pid not in stopped]
+        if not tree:
+            break
+        for pid in tree:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+        stopped += tree
+    for pid in stopped:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return stopped
+
+
 # ---------------------------------------------------------------- backing services
 
 
@@ -332,13 +383,17 @@ class LocalCeleryStack:
         log_path = self.components[name].log_path
         return log_path.exists() and " ready." in log_path.read_text(encoding="utf-8", errors="replace")
 
-    def kill_worker(self, name: str) -> None:
-        """SIGKILL a worker and everything below it, as a machine or container dying would."""
+    def kill_worker(self, name: str) -> list[int]:
+        """SIGKILL a worker and every process below it, as a dying machine or container would.
+
+        Returns the pids killed (the Celery worker, its pool process, the task
+        supervisor, the task and the task's own children).
+        """
         component = self.components[name]
         self._killed.add(name)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(component.pid, signal.SIGKILL)
+        pids = kill_tree(component.pid)
         component.process.wait(timeout=10)
+        return pids
 
     def worker_of_pid(self, pid: int) -> str | None:
         """The worker whose process tree holds ``pid`` (a task instance's pid)."""
@@ -540,14 +595,22 @@ class LocalCeleryStack:
         return component
 
     def _stop_component(self, component: Component) -> None:
+        """SIGTERM the component's group, wait, then SIGKILL whatever of its tree is left.
+
+        The tree is read before the stop: once the leader exits, its orphans
+        (task processes in groups of their own) can no longer be found from it.
+        """
+        tree = process_tree(component.pid) if component.alive() else []
         if component.alive():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(component.pid, signal.SIGTERM)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 component.process.wait(timeout=self.settings.stop_timeout_s)
-        # The session may outlive its leader (forked task processes): kill what is left.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(component.pid, signal.SIGKILL)
+        for pid in tree[1:]:
+            if process_alive(pid):
+                kill_tree(pid)
         with contextlib.suppress(subprocess.TimeoutExpired):
             component.process.wait(timeout=10)
 
