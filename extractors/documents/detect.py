@@ -48,10 +48,33 @@ def _zip_kind(path: Path) -> str:
 
 
 def _ole2_kind(path: Path) -> str:
-    """Word and Excel binaries share the OLE2 container; their stream names tell them apart."""
-    data = path.read_bytes()[:2_000_000]
-    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        return "xls"
-    if "WordDocument".encode("utf-16-le") in data:
+    """Word and Excel binaries share the OLE2 container; their stream names tell them apart.
+
+    Why parse directory entries instead of searching for the names: a Word file's text or
+    fonts may contain "Book" in UTF-16 too; a directory entry is a 128-byte record with the
+    name's byte length (terminator included) at offset 64 and an object type at 66.
+    """
+    names = _ole2_stream_names(path.read_bytes()[:8_000_000])
+    if "WordDocument" in names:
         return "doc"
+    if "Workbook" in names or "Book" in names:
+        return "xls"
     return "doc"
+
+
+def _ole2_stream_names(data: bytes) -> set[str]:
+    names: set[str] = set()
+    for offset in range(512, len(data) - 128 + 1, 128):
+        length = int.from_bytes(data[offset + 64 : offset + 66], "little")
+        if not (2 <= length <= 64 and length % 2 == 0) or data[offset + 66] not in (1, 2, 5):
+            continue
+        raw = data[offset : offset + length - 2]
+        if data[offset + length - 2 : offset + length] != b"\0\0":
+            continue
+        try:
+            name = raw.decode("utf-16-le")
+        except UnicodeDecodeError:
+            continue
+        if name.isprintable():
+            names.add(name)
+    return names

@@ -27,7 +27,9 @@ def _write_table(sheet, top: int, block: Table) -> int:  # type: ignore[no-untyp
     """Writes ``block`` from row ``top``; returns the next free row."""
     for r, c, cell in block.placed():
         row, column = top + r, 1 + c
-        sheet.cell(row=row, column=column, value=cell.text or None)
+        written = sheet.cell(row=row, column=column, value=cell.text or None)
+        if cell.text.startswith("="):
+            written.data_type = "s"  # "=100%" is printed text, not a formula
         for dr in range(cell.rowspan):
             for dc in range(cell.colspan):
                 target = sheet.cell(row=row + dr, column=column + dc)
