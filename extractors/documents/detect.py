@@ -54,7 +54,11 @@ def _ole2_kind(path: Path) -> str:
     fonts may contain "Book" in UTF-16 too; a directory entry is a 128-byte record with the
     name's byte length (terminator included) at offset 64 and an object type at 66.
     """
-    names = _ole2_stream_names(path.read_bytes()[:8_000_000])
+    data = path.read_bytes()[:8_000_000]
+    names = _ole2_stream_names(data)
+    if not names:
+        # No directory found (a damaged or minimal container): fall back to the names' bytes anywhere.
+        names = {n for n in ("WordDocument", "Workbook", "Book") if n.encode("utf-16-le") in data}
     if "WordDocument" in names:
         return "doc"
     if "Workbook" in names or "Book" in names:

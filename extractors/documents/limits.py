@@ -14,6 +14,8 @@ class ReaderLimits:
     max_zip_total_bytes: int = 400 * 1024 * 1024
     max_zip_ratio: float = 200.0
     zip_ratio_floor_bytes: int = 1024 * 1024
+    # Bytes read from the start of each Office XML part when looking for a DTD (entity bombs).
+    xml_head_bytes: int = 64 * 1024
     max_html_bytes: int = 30 * 1024 * 1024
     soffice_timeout_s: float = 90.0
     pdf_max_pages: int = 400

@@ -41,6 +41,10 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
     except Exception as exc:
         raise _classify_pdf_error(exc) from exc
     with pdf:
+        counted = _pdfium_page_count(path)
+        if counted is not None and counted > limits.pdf_max_pages:
+            # Before pdfplumber lists the pages: that alone takes seconds on thousands of them.
+            raise DocumentError("too_large", f"{counted} pages exceed the limit of {limits.pdf_max_pages}")
         try:
             pages = list(pdf.pages)
         except Exception as exc:
@@ -164,6 +168,17 @@ def _read_page(page: Any, number: int) -> tuple[list[tuple[float, Any]], bool]:
             items.append((line["top"], ("line", {**line, "page_height": page.height})))
     items.sort(key=lambda pair: pair[0])
     return items, bool(page.chars)
+
+
+def _pdfium_page_count(path: Path) -> int | None:
+    """The page count from pdfium (milliseconds even for thousands of pages), None if it cannot open."""
+    handle = _open_pdfium(path)
+    if handle is None:
+        return None
+    try:
+        return len(handle)
+    finally:
+        handle.close()
 
 
 def _open_pdfium(path: Path) -> Any:

@@ -1,7 +1,9 @@
 """Zip bomb checks for DOCX/XLSX before any member is inflated.
 
 Why: a 40 KB DOCX can inflate to gigabytes; the declared sizes in the central
-directory are checked first, and inflation is then capped while reading.
+directory are checked first, and inflation is then capped while reading.  Office
+Open XML parts never carry a DTD, so a part that declares one (entity expansion,
+"billion laughs", external entities) is refused before any XML parser sees it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from pathlib import Path
 
 from extractors.documents.limits import DEFAULT_LIMITS, ReaderLimits
 from extractors.documents.model import DocumentError
+
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"))
 
 
 def check_zip(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> None:
@@ -35,7 +39,21 @@ def check_zip(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> None:
                         )
             if total > limits.max_zip_total_bytes:
                 raise DocumentError("zip_bomb", f"container inflates to {total} bytes")
+            for info in infos:
+                _check_no_dtd(archive, info, limits)
     except zipfile.BadZipFile as exc:
         raise DocumentError("truncated", f"broken zip container: {exc}") from exc
     except zipfile.LargeZipFile as exc:
         raise DocumentError("zip_bomb", str(exc)) from exc
+
+
+def _check_no_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReaderLimits) -> None:
+    """A DTD must precede the root element, so the head of each XML part is enough to look at."""
+    if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+        return
+    with archive.open(info) as member:
+        head = member.read(limits.xml_head_bytes)
+    if any(marker in head.upper() for marker in _DTD_MARKERS):
+        raise DocumentError(
+            "xml_bomb", f"part {info.filename} declares a DTD (entity expansion is refused in Office files)"
+        )

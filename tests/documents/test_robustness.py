@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -131,3 +132,62 @@ def test_a_portal_error_page_is_not_a_report(tmp_path: Path) -> None:
     path = tmp_path / "download.pdf"
     path.write_text("<html><body>404 页面不存在</body></html>", encoding="utf-8")
     assert _error_kind(path) == "not_a_report"
+
+
+def _office_with_entity_bomb(tmp_path: Path, fmt: str) -> Path:
+    """A generated report whose main XML part is replaced by a "billion laughs" document."""
+    import io
+    import random
+
+    from extractors.samples import random_report_spec, render_report
+
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">' for n in range(1, 10)
+    )
+    bomb = f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]><root>&lol9;</root>'.encode()
+    member = "word/document.xml" if fmt == "docx" else "xl/worksheets/sheet1.xml"
+    source = zipfile.ZipFile(io.BytesIO(render_report(random_report_spec(random.Random(1)), fmt)))
+    path = tmp_path / f"bomb.{fmt}"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, bomb if info.filename == member else source.read(info.filename))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_xml_entity_bomb_in_office_file(tmp_path: Path, fmt: str) -> None:
+    assert _error_kind(_office_with_entity_bomb(tmp_path, fmt)) == "xml_bomb"
+
+
+def test_four_thousand_page_pdf_is_refused_cheaply(tmp_path: Path) -> None:
+    """Bounded outcome, not a timing: the page limit is applied before any page is parsed."""
+    import resource
+
+    from .builders import build_many_page_pdf
+
+    path = build_many_page_pdf(tmp_path / "huge.pdf", 4000)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    record = extract_file(path)
+    assert record["error"]["kind"] == "too_large"
+    assert "4000 pages" in record["error"]["message"]
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kb < 200 * 1024
+
+
+def test_a_report_page_saved_in_gbk_reads_like_the_utf8_one(tmp_path: Path) -> None:
+    import random
+
+    from extractors.samples import random_report_spec, render_report
+
+    spec = random_report_spec(random.Random(4), kind="department_overall")
+    page = render_report(spec, "html").decode("utf-8")
+    assert 'charset="utf-8"' in page.lower() or "charset=utf-8" in page.lower()
+    gbk_page = re.sub(r"(?i)charset=\"?utf-8\"?", 'charset="gbk"', page)
+    utf8_path, gbk_path = tmp_path / "utf8.html", tmp_path / "gbk.html"
+    utf8_path.write_text(page, encoding="utf-8")
+    gbk_path.write_bytes(gbk_page.encode("gbk", errors="strict"))
+    from_utf8, from_gbk = extract_file(utf8_path), extract_file(gbk_path)
+    assert from_gbk["error"] is None
+    assert from_gbk["report"] == from_utf8["report"]
+    assert from_gbk["budget_facts"] == from_utf8["budget_facts"]
+    assert from_gbk["indicators"] == from_utf8["indicators"]
