@@ -42,6 +42,9 @@ class DbtRunOptions:
     # With --select, run only tests whose every parent is built ("buildable"); dbt's default
     # ("eager") also runs e.g. a relationships test whose other side was never built.
     indirect_selection: str = "buildable"
+    # Rebuild incremental models (staging by run, marts by report) from all staged runs:
+    # needed once after a change to their SQL, never for new data.
+    full_refresh: bool = False
 
 
 class WarehouseBuildError(RuntimeError):
@@ -54,7 +57,8 @@ class WarehouseBuildError(RuntimeError):
 
 @dataclass(frozen=True)
 class DbtBuildResult:
-    """Counts of one ``dbt build`` (from target/run_results.json)."""
+    """Counts of one ``dbt build`` (from target/run_results.json): models, data tests (``tests``),
+    seeds and dbt unit tests, and how each node ended."""
 
     models: int
     tests: int
@@ -64,6 +68,8 @@ class DbtBuildResult:
     skipped: int
     elapsed_s: float
     run_results_path: Path
+    seeds: int = 0
+    unit_tests: int = 0
 
     def to_dict(self) -> dict[str, int | float | str]:
         """JSON-safe (paths as text), for XCom and run summaries."""
@@ -203,6 +209,8 @@ def dbt_build(
     run_results_path = dbt_target_dir(settings) / "run_results.json"
     run_results_path.unlink(missing_ok=True)  # a stale file must not pass for this build's
     extra = ["--select", select, "--indirect-selection", options.indirect_selection] if select else []
+    if options.full_refresh:
+        extra.append("--full-refresh")
     started = time.monotonic()
     exit_code, tail = _run_streaming(
         _dbt_command(settings, "build", options, extra), dbt_environment(settings), options
@@ -226,6 +234,8 @@ def dbt_build(
         skipped=statuses.count("skipped"),
         elapsed_s=round(elapsed, 2),
         run_results_path=run_results_path,
+        seeds=kinds.count("seed"),
+        unit_tests=kinds.count("unit_test"),
     )
 
 
@@ -239,3 +249,77 @@ def dbt_parse(settings: Settings, *, options: DbtRunOptions | None = None) -> Pa
     if exit_code != 0 or not manifest.exists():
         raise WarehouseBuildError(f"dbt parse failed (exit {exit_code}):\n  " + "\n  ".join(tail))
     return manifest
+
+
+# ---------------------------------------------------------------- region seed
+
+#: The seed dbt loads as ``staging.region_divisions`` (then ``marts.dim_region``).
+REGION_SEED_RELATIVE_PATH = Path("seeds") / "region_divisions.csv"
+REGION_SEED_COLUMNS = ("region_code", "level", "province", "city", "county", "province_code", "city_code")
+
+
+def region_division_rows() -> list[dict[str, str]]:
+    """Every province, city and county of cpca's gazetteer, named as reports are.
+
+    Why reuse extractors.normalize.regions: reports get province/city/county from it, so a
+    municipality's district reads (北京市, 北京市, 东城区) and a county directly under a
+    province (湖北省, null, 仙桃市).  The same placeholder rule here makes every
+    (province, city, county) a report can carry findable in dim_region.  region_code is the
+    6-digit administrative-division code of the most specific division.
+    """
+    import csv
+    import importlib.resources
+
+    from extractors.normalize import regions
+
+    regions._cpca()  # installs the pkg_resources shim cpca's package import needs
+    source = importlib.resources.files("cpca").joinpath("resources", "adcodes.csv")
+    with source.open("r", encoding="utf-8") as handle:
+        names = {row["adcode"][:6]: row["name"].strip() for row in csv.DictReader(handle)}
+
+    placeholders = regions._CITY_PLACEHOLDERS
+    chosen: dict[tuple[str, str, str], dict[str, str]] = {}
+    for code in sorted(names):
+        province_code, city_code = code[:2] + "0000", code[:4] + "00"
+        province = names.get(province_code)
+        if province is None:
+            continue
+        city = names.get(city_code)
+        municipality_city = code == city_code and city in placeholders and province.endswith("市")
+        if names[code] in placeholders and not municipality_city:
+            continue
+        if city in placeholders:
+            city = province if province.endswith("市") else ""
+        if code == province_code:
+            level, city, county = "province", "", ""
+        elif code == city_code:
+            level, county = "city", ""
+        else:
+            level, county = "county", names[code]
+        row = {
+            "region_code": code,
+            "level": level,
+            "province": province,
+            "city": city or "",
+            "county": county,
+            "province_code": province_code,
+            "city_code": city_code if level != "province" and city else "",
+        }
+        # A renamed division keeps its old code in the gazetteer: the newest (highest) code wins.
+        chosen[(row["province"], row["city"], row["county"])] = row
+    return sorted(chosen.values(), key=lambda row: row["region_code"])
+
+
+def write_region_seed(project_dir: Path) -> Path:
+    """(Re)write ``dbt/seeds/region_divisions.csv`` from the gazetteer; return its path."""
+    import csv
+    import io
+
+    path = project_dir / REGION_SEED_RELATIVE_PATH
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=REGION_SEED_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(region_division_rows())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path

@@ -1,13 +1,9 @@
-{#- Rows of a per-report staged table that belong to the report's latest extraction
-    (the run stg_documents kept): an older run's rows for a re-extracted report are history,
-    not facts, so they never reach the marts. -#}
-{% macro from_latest_run(table, columns) -%}
-with staged as (
-    {{ staged_table(table, columns) }}
-)
-
+{#- Rows of a per-run staging model that belong to the report's latest extraction (the run
+    stg_documents kept): an older run's rows for a re-extracted report are history, not facts,
+    so they never reach the marts. -#}
+{% macro from_latest_run(model_name) -%}
 select staged.*
-from staged
+from {{ ref(model_name) }} as staged
 where exists (
     select 1
     from {{ ref('stg_documents') }} as latest

@@ -6,7 +6,9 @@
     every declared column with its declared type, so downstream SQL never breaks on history.
     Folders named run=<id>.partial (a batch still being written) are skipped.
 
-    columns: list of [name, duckdb_type] pairs, in output order. -#}
+    columns: list of [name, duckdb_type] pairs, in output order.
+    skip_loaded_runs: read only run folders whose run_id the (incremental) model does not hold
+    yet — with incremental_strategy delete+insert on run_id, so re-reading a run replaces it. -#}
 {% macro staging_dir() -%}
     {%- set dir = var('staging_dir', env_var('GOVPERF_STAGING_DIR', '')) -%}
     {%- if execute and not dir -%}
@@ -19,20 +21,47 @@
     '{{ value | replace("'", "''") }}'
 {%- endmacro %}
 
-{% macro staged_table(table, columns) -%}
+{#- The run folder a staged file belongs to: '<dir>/run=<id>/<table>.parquet' → '<id>'. -#}
+{% macro run_of_file(path) -%}
+    {{- path.split('/run=')[-1].split('/')[0] -}}
+{%- endmacro %}
+
+{#- Staged files of `table`, minus half-written batches (run=<id>.partial) and, when
+    `skip_loaded_runs` and the model is incremental, minus the runs the model already holds.
+    Listed at compile time so DuckDB opens only these files. -#}
+{% macro staged_files(table, skip_loaded_runs) -%}
     {%- set pattern = staging_dir() ~ '/run=*/' ~ table ~ '.parquet' -%}
-    {%- set reader = "read_parquet(" ~ sql_string(pattern) ~ ", union_by_name = true, hive_partitioning = false, filename = true)" -%}
-    {%- set present = [] -%}
-    {%- set file_count = 1 -%}
-    {%- if execute -%}
-        {%- set file_count = run_query("select count(*) from glob(" ~ sql_string(pattern) ~ ")").columns[0].values()[0] -%}
-        {%- if file_count > 0 -%}
-            {%- set described = run_query("describe select * from " ~ reader) -%}
-            {%- for name in described.columns['column_name'].values() if name != 'filename' -%}
-                {%- do present.append(name) -%}
-            {%- endfor -%}
+    {%- set files = [] -%}
+    {%- set loaded = [] -%}
+    {%- if skip_loaded_runs and is_incremental() -%}
+        {%- for run_id in run_query("select distinct run_id from " ~ this).columns[0].values() -%}
+            {%- do loaded.append(run_id) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- for path in run_query("select file from glob(" ~ sql_string(pattern) ~ ") order by file").columns[0].values() -%}
+        {%- set run_id = run_of_file(path) -%}
+        {%- if not run_id.endswith('.partial') and run_id not in loaded -%}
+            {%- do files.append(path) -%}
         {%- endif -%}
-    {%- else -%}
+    {%- endfor -%}
+    {{- return(files) -}}
+{%- endmacro %}
+
+{% macro staged_table(table, columns, skip_loaded_runs=false) -%}
+    {%- set present = [] -%}
+    {%- set files = [] -%}
+    {%- if execute -%}
+        {%- set files = staged_files(table, skip_loaded_runs) -%}
+    {%- endif -%}
+    {%- set file_list = [] -%}
+    {%- for path in files -%}{%- do file_list.append(sql_string(path)) -%}{%- endfor -%}
+    {%- set reader = "read_parquet([" ~ file_list | join(', ') ~ "], union_by_name = true, hive_partitioning = false)" -%}
+    {%- if execute and files -%}
+        {%- set described = run_query("describe select * from " ~ reader) -%}
+        {%- for name in described.columns['column_name'].values() -%}
+            {%- do present.append(name) -%}
+        {%- endfor -%}
+    {%- elif not execute -%}
         {%- for column in columns -%}{%- do present.append(column[0]) -%}{%- endfor -%}
     {%- endif -%}
     select
@@ -43,11 +72,9 @@
             cast(null as {{ column[1] }})
         {%- endif %} as {{ adapter.quote(column[0]) }}{{ "," if not loop.last }}
     {%- endfor %}
-    {% if file_count > 0 -%}
+    {% if files -%}
     from {{ reader }}
-    -- a batch being written (or left by a crashed stage step) is not a run yet
-    where not regexp_matches(filename, '/run=[^/]*[.]partial/')
     {%- else -%}
-    where false  -- no run has staged `{{ table }}` yet
+    where false  -- no run to read for `{{ table }}` (none staged yet, or every one already loaded)
     {%- endif %}
 {%- endmacro %}

@@ -17,13 +17,99 @@
     extracted_at desc nulls last, run_id desc
 {%- endmacro %}
 
-{#- unit_id: md5 of the folded unit name and region, so the same unit gets the same id in
-    every run and every report, whatever spacing or bracket width it was printed with. -#}
+{#- unit_key: the unit's name with what varies between years taken out — the region prefix
+    (株洲市芦淞区… vs 芦淞区… vs …, the region is part of the key anyway) and a trailing 本级 /
+    部门整体 / 机关 qualifier — so "株洲市芦淞区财政局", "芦淞区财政局（本级）" and "芦淞区 财政局"
+    of one region are one unit across years.  Falls back to the folded name when stripping
+    would leave nothing. -#}
+{% macro strip_prefix(expression, prefix) -%}
+    case
+        when {{ prefix }} is not null and starts_with({{ expression }}, {{ prefix }})
+             and length({{ expression }}) > length({{ prefix }})
+            then substr({{ expression }}, length({{ prefix }}) + 1)
+        else {{ expression }}
+    end
+{%- endmacro %}
+
+{% macro unit_key(unit_name, province, city, county) -%}
+    {%- set folded = fold_text(unit_name) -%}
+    {%- set qualifier = "'[(]?(本级|部门整体|部门本级|机关本级|单位本级)[)]?$'" -%}
+    {%- set unqualified = "coalesce(nullif(regexp_replace(" ~ folded ~ ", " ~ qualifier ~ ", ''), ''), " ~ folded ~ ")" -%}
+    {{ strip_prefix(strip_prefix(strip_prefix(unqualified, fold_text(province)), fold_text(city)), fold_text(county)) }}
+{%- endmacro %}
+
+{#- unit_id: md5 of unit_key and the folded region, so the same unit gets the same id in every
+    run, every report and every year, whatever spacing, bracket width, region prefix or 本级
+    qualifier it was printed with. -#}
 {% macro unit_id(unit_name, province, city, county) -%}
     case when {{ fold_text(unit_name) }} is not null then md5(
-        {{ fold_text(unit_name) }}
+        {{ unit_key(unit_name, province, city, county) }}
         || '|' || coalesce({{ fold_text(province) }}, '')
         || '|' || coalesce({{ fold_text(city) }}, '')
         || '|' || coalesce({{ fold_text(county) }}, '')
     ) end
+{%- endmacro %}
+
+{#- Indicator taxonomy (财政部 绩效指标体系): 一级 产出/效益/成本/满意度指标, 二级 数量/质量/时效/
+    成本, 经济/社会/生态效益, 可持续影响, 服务对象满意度.  Printed variants (产出, 1.产出指标,
+    社会效益) map to the canonical name; anything else keeps its folded text. -#}
+{% macro strip_numbering(expression) -%}
+    regexp_replace({{ fold_text(expression) }}, '^([(]?[0-9一二三四五六七八九十]+[)]?[.、．:：]?|[①-⑳])+', '')
+{%- endmacro %}
+
+{% macro indicator_level1(expression) -%}
+    {%- set text = strip_numbering(expression) -%}
+    case
+        when {{ text }} is null or {{ text }} = '' then null
+        when {{ text }} like '%产出%' then '产出指标'
+        when {{ text }} like '%满意%' then '满意度指标'
+        when {{ text }} like '%效益%' or {{ text }} like '%效果%' then '效益指标'
+        when {{ text }} like '%成本%' then '成本指标'
+        else {{ text }}
+    end
+{%- endmacro %}
+
+{% macro indicator_level2(expression) -%}
+    {%- set text = strip_numbering(expression) -%}
+    case
+        when {{ text }} is null or {{ text }} = '' then null
+        when {{ text }} like '%数量%' then '数量指标'
+        when {{ text }} like '%质量%' then '质量指标'
+        when {{ text }} like '%时效%' or {{ text }} like '%进度%' then '时效指标'
+        when {{ text }} like '%经济成本%' then '经济成本指标'
+        when {{ text }} like '%社会成本%' then '社会成本指标'
+        when {{ text }} like '%生态%成本%' then '生态环境成本指标'
+        when {{ text }} like '%成本%' then '成本指标'
+        when {{ text }} like '%经济效益%' then '经济效益指标'
+        when {{ text }} like '%社会效益%' then '社会效益指标'
+        when {{ text }} like '%生态效益%' then '生态效益指标'
+        when {{ text }} like '%可持续%' then '可持续影响指标'
+        when {{ text }} like '%满意%' then '服务对象满意度指标'
+        else {{ text }}
+    end
+{%- endmacro %}
+
+{#- The 三级指标 name compared across units: numbering, spaces, bracket width and trailing
+    punctuation removed ("1、执法案件查处数：" = "执法案件查处数"). -#}
+{% macro indicator_name(expression) -%}
+    nullif(regexp_replace({{ strip_numbering(expression) }}, '[:：;；,，.。、]+$', ''), '')
+{%- endmacro %}
+
+{#- indicator_key: md5 of the normalised 一级|二级|三级 names; the key of dim_indicator. -#}
+{% macro indicator_key(level1, level2, name) -%}
+    case when {{ indicator_name(name) }} is not null then md5(
+        coalesce({{ indicator_level1(level1) }}, '') || '|' || coalesce({{ indicator_level2(level2) }}, '')
+        || '|' || {{ indicator_name(name) }}
+    ) end
+{%- endmacro %}
+
+{#- How many 万元 one unit of an amount unit is (null for other units): an amount target in
+    万元 and an actual in 元 compare after conversion. -#}
+{% macro wan_yuan_per_unit(unit) -%}
+    case {{ fold_unit(unit) }}
+        when '元' then 0.0001
+        when '千元' then 0.1
+        when '万元' then 1.0
+        when '亿元' then 10000.0
+    end
 {%- endmacro %}

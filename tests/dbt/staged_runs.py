@@ -9,6 +9,8 @@ Run 1 (older):  R_CLEAN   clean project report (total, fiscal funds, a named pro
                 is outside the vocabulary: a warning in GX and in dbt, never a failed build
                 R_BROKEN  document whose extraction failed (no report rows)
 Run 2 (newer):  R_REDONE  re-extracted, now clean with other amounts: the latest run wins
+                R_NEXTYEAR R_CLEAN's unit a year later, printed without the city prefix and with
+                a 本级 qualifier: still one unit in dim_unit
 run=<3>.partial a newest but half-written batch re-extracting R_CLEAN: must be ignored
 
 quality_results are produced by the real suites (expectations.validate_run), so these tests
@@ -26,7 +28,9 @@ from extractors.staging import write_batch
 RUN_1 = "2026-11-20T02-00-00"
 RUN_2 = "2026-11-21T02-00-00"
 STALE_RUN = "2026-11-22T02-00-00"
-R_CLEAN, R_REDONE, R_BADYEAR, R_BADREC, R_BROKEN = (f"{n:x}" * 16 for n in (0xA, 0xB, 0xC, 0xD, 0xE))
+R_CLEAN, R_REDONE, R_BADYEAR, R_BADREC, R_BROKEN, R_NEXTYEAR = (
+    f"{n:x}" * 16 for n in (0xA, 0xB, 0xC, 0xD, 0xE, 0xF)
+)
 
 
 def _document(report_id: str, run_id: str, extracted_at: datetime, **extra: object) -> dict:
@@ -254,7 +258,10 @@ def run_1_tables() -> dict[str, list[dict]]:
 def run_2_tables() -> dict[str, list[dict]]:
     at = datetime(2026, 11, 21, 2, 30)
     return {
-        "documents": [_document(R_REDONE, RUN_2, at, extractor_version="2")],
+        "documents": [
+            _document(R_REDONE, RUN_2, at, extractor_version="2"),
+            _document(R_NEXTYEAR, RUN_2, at, extractor_version="2"),
+        ],
         "reports": [
             _report(
                 R_REDONE,
@@ -263,7 +270,8 @@ def run_2_tables() -> dict[str, list[dict]]:
                 unit_name="株洲市芦淞区财政局",
                 self_score=85.0,
                 grade="良",
-            )
+            ),
+            _report(R_NEXTYEAR, RUN_2, fiscal_year=2024, unit_name="芦淞区城市管理综合行政执法大队（本级）"),
         ],
         "budget_facts": _facts(
             R_REDONE,
@@ -273,6 +281,11 @@ def run_2_tables() -> dict[str, list[dict]]:
                 ("total", "executed", None, 2500.0),
                 ("basic_expenditure", "executed", None, 1800.0),
             ],
+        )
+        + _facts(
+            R_NEXTYEAR,
+            RUN_2,
+            [("total", "adjusted_budget", None, 130.0), ("total", "executed", None, 110.5)],
         ),
         "indicators": [],
         "crawl_stats": [

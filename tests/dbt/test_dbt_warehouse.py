@@ -8,10 +8,23 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from staged_runs import R_BADREC, R_BADYEAR, R_BROKEN, R_CLEAN, R_REDONE, RUN_1, RUN_2, write_staged_run
+from staged_runs import (
+    R_BADREC,
+    R_BADYEAR,
+    R_BROKEN,
+    R_CLEAN,
+    R_NEXTYEAR,
+    R_REDONE,
+    RUN_1,
+    RUN_2,
+    run_1_tables,
+    run_2_tables,
+    write_staged_run,
+)
 
+from expectations import validate_run
 from extractors.settings import Settings
-from extractors.warehouse import DbtBuildResult, WarehouseBuildError, dbt_build, dbt_parse
+from extractors.warehouse import DbtBuildResult, WarehouseBuildError, dbt_build, dbt_parse, dbt_target_dir
 
 pytestmark = pytest.mark.slow
 
@@ -33,6 +46,16 @@ CONTRACT_COLUMNS = {
 }  # fmt: skip
 
 
+INCREMENTAL_CHECKED_MARTS = (
+    "dim_report",
+    "dim_unit",
+    "dim_indicator",
+    "dim_fiscal_year",
+    "fct_budget_execution",
+    "fct_indicator_achievement",
+)
+
+
 @pytest.fixture(scope="module")
 def built(staged_two_runs: Settings) -> DbtBuildResult:
     return dbt_build(staged_two_runs)
@@ -50,10 +73,10 @@ def _column(connection: duckdb.DuckDBPyConnection, sql: str) -> list:
 
 
 def test_build_reports_counts_and_no_failures(built: DbtBuildResult) -> None:
-    assert built.models == 20
-    assert built.tests > 50
+    assert (built.models, built.seeds, built.unit_tests) == (26, 1, 2)
+    assert built.tests > 100
     assert (built.failed, built.skipped, built.warned) == (0, 0, 1)  # the grade 良好
-    assert built.passed + built.warned == built.models + built.tests
+    assert built.passed + built.warned == built.models + built.tests + built.seeds + built.unit_tests
     assert built.run_results_path.exists()
 
 
@@ -80,7 +103,7 @@ def test_marts_have_every_contract_column(warehouse: duckdb.DuckDBPyConnection, 
 
 def test_quarantined_and_broken_reports_stay_out_of_marts(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert sorted(_column(warehouse, "select report_id from marts.dim_report")) == sorted(
-        [R_CLEAN, R_REDONE, R_BADREC]
+        [R_CLEAN, R_REDONE, R_BADREC, R_NEXTYEAR]
     )
     assert _column(
         warehouse, f"select count(*) from marts.fct_budget_execution where report_id = '{R_BADYEAR}'"
@@ -124,10 +147,12 @@ def test_latest_run_wins_and_superseded_quarantine_is_history(warehouse: duckdb.
 
 
 def test_warnings_are_reported_but_keep_the_record(warehouse: duckdb.DuckDBPyConnection) -> None:
-    assert warehouse.execute(
+    rows = warehouse.execute(
         "select expectation, severity, record_no, quarantined, in_effect from quality.expectation_results "
         f"where report_id = '{R_CLEAN}'"
-    ).fetchall() == [("restatement_agrees", "warn", 0, False, True)]
+    ).fetchall()
+    assert ("restatement_agrees", "warn", 0, False, True) in rows
+    assert {(severity, quarantined) for _, severity, _, quarantined, _ in rows} == {("warn", False)}
     assert warehouse.execute(
         f"select fact_count from marts.fct_budget_execution where report_id = '{R_CLEAN}' and line = 'total'"
     ).fetchall() == [(4,)]
@@ -181,13 +206,17 @@ def test_achievement_judged_by_target_op_and_units(warehouse: duckdb.DuckDBPyCon
     }
 
 
-def test_unit_spellings_that_fold_together_are_one_unit(warehouse: duckdb.DuckDBPyConnection) -> None:
+def test_one_unit_across_years_despite_small_name_changes(warehouse: duckdb.DuckDBPyConnection) -> None:
     unit_ids = dict(warehouse.execute("select report_id, unit_id from marts.dim_report").fetchall())
-    assert unit_ids[R_CLEAN] == unit_ids[R_BADREC] != unit_ids[R_REDONE]
+    # spaces (R_BADREC), a dropped city prefix and a 本级 qualifier a year later (R_NEXTYEAR)
+    assert unit_ids[R_CLEAN] == unit_ids[R_BADREC] == unit_ids[R_NEXTYEAR] != unit_ids[R_REDONE]
     assert warehouse.execute(
-        "select unit_name, province, city, county, report_count from marts.dim_unit "
+        "select unit_name, province, city, county, region_code, report_count, spelling_count,"
+        " first_fiscal_year, last_fiscal_year from marts.dim_unit "
         f"where unit_id = '{unit_ids[R_CLEAN]}'"
-    ).fetchall() == [("株洲市芦淞区城市管理综合行政执法大队", "湖南省", "株洲市", "芦淞区", 2)]
+    ).fetchall() == [
+        ("芦淞区城市管理综合行政执法大队（本级）", "湖南省", "株洲市", "芦淞区", "430203", 3, 3, 2023, 2024)
+    ]
 
 
 def test_failing_data_test_raises_naming_it(tmp_path: Path) -> None:
@@ -231,10 +260,119 @@ def test_empty_staging_builds_empty_marts_and_parse_writes_manifest(tmp_path: Pa
 
 
 def test_run_summary_counts_each_run(warehouse: duckdb.DuckDBPyConnection) -> None:
+    # warnings: as many as the suites raised (their rule set grows; the count must follow it)
+    warnings_run_1 = warehouse.execute(
+        f"select count(*) from quality.expectation_results where run_id = '{RUN_1}' and severity = 'warn'"
+    ).fetchone()[0]
+    assert warnings_run_1 >= 2
     assert warehouse.execute(
         "select run_id, sources_crawled, new_documents, documents_staged, extraction_errors, quality_errors, "
         "quality_warnings, quarantined_reports, quarantined_records from quality.run_summary order by run_id"
     ).fetchall() == [
-        (RUN_1, 1, 5, 5, 1, 4, 2, 1, 3),
-        (RUN_2, 1, 0, 1, 0, 0, 0, 0, 0),
+        (RUN_1, 1, 5, 5, 1, 4, warnings_run_1, 1, 3),
+        (RUN_2, 1, 0, 2, 0, 0, 0, 0, 0),
     ]
+
+
+def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """Run 1 built, then run 2 built incrementally == the module's full build of both runs."""
+    settings = Settings(
+        sources_file=tmp_path / "sources.yaml",
+        data_dir=tmp_path / "data",
+        warehouse_path=tmp_path / "w.duckdb",
+    )
+    validate_run(write_staged_run(settings.staging_dir, RUN_1, run_1_tables()), run_id=RUN_1)
+    dbt_build(settings)
+    validate_run(write_staged_run(settings.staging_dir, RUN_2, run_2_tables()), run_id=RUN_2)
+    dbt_build(settings)
+
+    compiled = dbt_target_dir(settings) / "compiled" / "govperf" / "models" / "staging" / "stg_reports.sql"
+    sql = compiled.read_text(encoding="utf-8")
+    assert f"run={RUN_2}/" in sql and f"run={RUN_1}/" not in sql  # history is not read again
+
+    def marts(connection: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+        return {
+            table: sorted(connection.execute(f"select * from marts.{table}").fetchall(), key=repr)
+            for table in INCREMENTAL_CHECKED_MARTS
+        }
+
+    with duckdb.connect(str(settings.build_path), read_only=True) as incremental:
+        assert marts(incremental) == marts(warehouse)
+
+
+def test_reports_carry_conformed_keys(warehouse: duckdb.DuckDBPyConnection) -> None:
+    assert warehouse.execute(
+        f"select fiscal_year, region_code from marts.dim_report where report_id = '{R_NEXTYEAR}'"
+    ).fetchall() == [(2024, "430203")]
+    assert warehouse.execute(
+        "select region_code, level, province, city, county, region_name from marts.dim_region "
+        "where region_code in ('430000', '430200', '430203', '110101') order by region_code"
+    ).fetchall() == [
+        ("110101", "county", "北京市", "北京市", "东城区", "东城区"),
+        ("430000", "province", "湖南省", None, None, "湖南省"),
+        ("430200", "city", "湖南省", "株洲市", None, "株洲市"),
+        ("430203", "county", "湖南省", "株洲市", "芦淞区", "芦淞区"),
+    ]
+    # facts carry the report's year, unit and region, so BI slices them without a join
+    mismatched = warehouse.execute(
+        "select count(*) from marts.fct_budget_execution f join marts.dim_report r using (report_id) "
+        "where (f.fiscal_year, f.unit_id, f.region_code)"
+        " is distinct from (r.fiscal_year, r.unit_id, r.region_code)"
+    ).fetchone()
+    assert mismatched == (0,)
+
+
+def test_fiscal_years_are_contiguous_with_counts(warehouse: duckdb.DuckDBPyConnection) -> None:
+    assert warehouse.execute(
+        "select fiscal_year, fiscal_year_label, report_count, unit_count"
+        " from marts.dim_fiscal_year order by 1"
+    ).fetchall() == [(2023, "2023年度", 3, 2), (2024, "2024年度", 1, 1)]
+
+
+def test_indicators_map_to_the_normalised_taxonomy(warehouse: duckdb.DuckDBPyConnection) -> None:
+    rows = warehouse.execute(
+        "select d.level1, d.level2, d.name, d.report_count from marts.fct_indicator_achievement f "
+        "join marts.dim_indicator d using (indicator_key) order by f.report_id, f.indicator_no"
+    ).fetchall()
+    assert ("产出指标", "数量指标", "执法案件查处数", 1) in rows
+    assert ("效益指标", "社会效益指标", "投诉率", 1) in rows
+    assert (None, None, "预算执行率", 1) in rows
+
+
+def test_every_model_states_its_grain_and_every_column_its_meaning(
+    built: DbtBuildResult, warehouse: duckdb.DuckDBPyConnection
+) -> None:
+    import json
+
+    manifest = json.loads((built.run_results_path.parent / "manifest.json").read_text(encoding="utf-8"))
+    nodes = [node for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")]
+    undocumented = []
+    for node in nodes:
+        name = node["name"]
+        if not node["description"].strip().startswith("Grain:"):
+            undocumented.append(f"{name}: description does not state the grain")
+        if node["config"]["materialized"] == "view":
+            continue  # intermediate views: BI tools never see them; their grain is stated
+        columns = _column(
+            warehouse, f"select column_name from information_schema.columns where table_name = '{name}'"
+        )
+        assert columns, name
+        undocumented += [
+            f"{name}.{column}"
+            for column in columns
+            if not node["columns"].get(column, {}).get("description", "").strip()
+        ]
+    assert undocumented == []
+
+
+def test_region_seed_is_what_the_gazetteer_gives() -> None:
+    import csv
+
+    from extractors.warehouse import REGION_SEED_RELATIVE_PATH, region_division_rows
+
+    seed = Path(__file__).resolve().parents[2] / "dbt" / REGION_SEED_RELATIVE_PATH
+    with seed.open(encoding="utf-8") as handle:
+        committed = [{key: value for key, value in row.items()} for row in csv.DictReader(handle)]
+    assert committed == region_division_rows(), "regenerate with extractors.warehouse.write_region_seed"

@@ -1,7 +1,7 @@
 -- Grain: one budget fact (report_id, fact_no) of a cleared report that no record-level
 -- quarantine holds out.
 select facts.*
-from {{ ref('stg_budget_facts') }} as facts
+from {{ ref('int_budget_facts_latest') }} as facts
 where exists (
     select 1 from {{ ref('int_reports_cleared') }} as reports
     where reports.report_id = facts.report_id

@@ -1,35 +1,63 @@
--- Grain: one report (report_id) of the latest run that no report-level quarantine holds out,
--- joined to its document (source, dates, file) so marts read one relation.
-select
-    reports.report_id,
-    documents.source_id,
-    documents.source_url,
-    reports.sha256,
-    reports.report_kind,
-    reports.fiscal_year,
-    reports.unit_name,
-    reports.department_name,
-    reports.project_name,
-    reports.province,
-    reports.city,
-    reports.county,
-    reports.self_score,
-    reports.grade,
-    documents.published_at,
-    documents.fetched_at,
-    documents.title,
-    documents.format,
-    documents.file_name,
-    documents.page_count,
-    documents.extractor_version,
-    documents.extracted_at,
-    reports.run_id
-from {{ ref('stg_reports') }} as reports
-inner join {{ ref('stg_documents') }} as documents
-    on documents.report_id = reports.report_id
-where not exists (
-    select 1
-    from {{ ref('int_quarantine_in_effect') }} as quarantine
-    where quarantine.report_id = reports.report_id
-      and quarantine.scope = 'report'
+-- Grain: one report (report_id) in its latest extraction that no report-level quarantine holds
+-- out, joined to its document (source, dates, file) and given its conformed keys: unit_id
+-- (dim_unit) and region_code (dim_region) — so marts read one relation.
+with reports as (
+    select
+        reports.report_id,
+        documents.source_id,
+        documents.source_url,
+        reports.sha256,
+        reports.report_kind,
+        reports.fiscal_year,
+        reports.unit_name,
+        reports.department_name,
+        reports.project_name,
+        nullif(trim(reports.province), '') as province,
+        nullif(trim(reports.city), '') as city,
+        nullif(trim(reports.county), '') as county,
+        reports.self_score,
+        reports.grade,
+        documents.published_at,
+        documents.fetched_at,
+        documents.title,
+        documents.format,
+        documents.file_name,
+        documents.page_count,
+        documents.extractor_version,
+        documents.extracted_at,
+        reports.run_id
+    from {{ ref('int_reports_latest') }} as reports
+    inner join {{ ref('stg_documents') }} as documents
+        on documents.report_id = reports.report_id
+    where not exists (
+        select 1
+        from {{ ref('int_quarantine_in_effect') }} as quarantine
+        where quarantine.report_id = reports.report_id
+          and quarantine.scope = 'report'
+    )
+),
+
+-- a county printed without its city: the county's division when the province has one of that name
+counties_by_province as (
+    select province, county, any_value(region_code) as region_code
+    from {{ ref('region_divisions') }}
+    where level = 'county'
+    group by province, county
+    having count(*) = 1
 )
+
+select
+    reports.*,
+    {{ unit_key('reports.unit_name', 'reports.province', 'reports.city', 'reports.county') }} as unit_key,
+    {{ unit_id('reports.unit_name', 'reports.province', 'reports.city', 'reports.county') }} as unit_id,
+    coalesce(exact.region_code, by_county.region_code) as region_code
+from reports
+left join {{ ref('region_divisions') }} as exact
+    on exact.province is not distinct from reports.province
+   and exact.city is not distinct from reports.city
+   and exact.county is not distinct from reports.county
+   and reports.province is not null
+left join counties_by_province as by_county
+    on reports.city is null
+   and by_county.province = reports.province
+   and by_county.county = reports.county

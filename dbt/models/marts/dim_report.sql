@@ -1,4 +1,6 @@
 -- Grain: one published report (report_id) in its latest extraction, not quarantined.
+-- Incremental by report: a nightly build recomputes only new or re-extracted reports.
+{{ per_report_config() }}
 select
     report_id,
     source_id,
@@ -15,7 +17,8 @@ select
     grade,
     published_at,
     fetched_at,
-    {{ unit_id('unit_name', 'province', 'city', 'county') }} as unit_id,
+    unit_id,
+    region_code,
     department_name,
     title,
     format,
@@ -25,3 +28,4 @@ select
     extracted_at,
     run_id
 from {{ ref('int_reports_cleared') }}
+where report_id in ({{ reports_to_refresh() }})

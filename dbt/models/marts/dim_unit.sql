@@ -1,7 +1,8 @@
--- Grain: one reporting unit (unit_id = md5 of folded unit_name + province + city + county).
--- Spellings that fold to one id are one unit.  The name shown is that of the unit's latest
--- extracted report, trimmed; among equally recent spellings the shortest (fewest stray
--- spaces) wins, so the choice is the same on every build.
+-- Grain: one reporting unit (unit_id = md5 of unit_key + province + city + county), recognised
+-- across years: spellings that differ by spaces, bracket width, a region prefix or a 本级 /
+-- 部门整体 qualifier are one unit (macros/text.sql unit_key).  The name shown is that of the
+-- unit's latest extracted report, trimmed; among equally recent spellings the shortest wins,
+-- so the choice is the same on every build.
 with reports as (
     select
         unit_id,
@@ -9,6 +10,7 @@ with reports as (
         province,
         city,
         county,
+        region_code,
         fiscal_year,
         extracted_at
     from {{ ref('dim_report') }}
@@ -29,6 +31,7 @@ counts as (
     select
         unit_id,
         count(*) as report_count,
+        count(distinct unit_name) as spelling_count,
         min(fiscal_year) as first_fiscal_year,
         max(fiscal_year) as last_fiscal_year
     from reports
@@ -41,7 +44,9 @@ select
     ranked.province,
     ranked.city,
     ranked.county,
+    ranked.region_code,
     counts.report_count,
+    counts.spelling_count,
     counts.first_fiscal_year,
     counts.last_fiscal_year
 from ranked

@@ -1,4 +1,5 @@
 -- Grain: one document extraction per run (run_id × report_id); every run kept.
+{{ per_run_config() }}
 {%- set columns = [
     ['sha256', 'varchar'], ['report_id', 'varchar'], ['source_id', 'varchar'],
     ['source_url', 'varchar'], ['file_name', 'varchar'], ['format', 'varchar'],
@@ -7,7 +8,7 @@
     ['error_kind', 'varchar'], ['error_message', 'varchar'], ['run_id', 'varchar'],
 ] %}
 with staged as (
-    {{ staged_table('documents', columns) }}
+    {{ staged_table('documents', columns, skip_loaded_runs=true) }}
 ),
 
 keyed as (

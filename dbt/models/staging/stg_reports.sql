@@ -1,7 +1,8 @@
--- Grain: one report (report_id), from its latest run.
-{{ from_latest_run('reports', [
+-- Grain: one report per run (run_id × report_id), every run kept; renamed and cast only.
+{{ per_run_config() }}
+{{ staged_table('reports', [
     ['report_id', 'varchar'], ['sha256', 'varchar'], ['report_kind', 'varchar'],
     ['fiscal_year', 'integer'], ['unit_name', 'varchar'], ['department_name', 'varchar'],
     ['project_name', 'varchar'], ['province', 'varchar'], ['city', 'varchar'], ['county', 'varchar'],
     ['self_score', 'double'], ['grade', 'varchar'], ['run_id', 'varchar'],
-]) }}
+], skip_loaded_runs=true) }}

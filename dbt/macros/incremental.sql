@@ -1,0 +1,41 @@
+{#- Config shared by the per-run staging tables: incremental by run, so a nightly build reads
+    only the run folders it has not loaded; delete+insert on run_id makes re-reading a run
+    (a retried stage step) replace it instead of duplicating it. -#}
+{% macro per_run_config() -%}
+    {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='run_id') }}
+{%- endmacro %}
+
+{#- Reports whose published state this incremental mart must (re)compute: on a full build all
+    cleared reports; incrementally, those whose latest cleared run differs from the run the
+    mart holds for them (new reports, re-extracted reports). -#}
+{% macro reports_to_refresh() -%}
+    select cleared.report_id
+    from {{ ref('int_reports_cleared') }} as cleared
+    {%- if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as held
+        where held.report_id = cleared.report_id and held.run_id = cleared.run_id
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{#- Post-hook of the incremental marts: drop rows of reports that are no longer published as
+    that run (superseded by a re-extraction that failed or was quarantined).  On a full build
+    it deletes nothing. -#}
+{% macro prune_unpublished_reports() -%}
+    delete from {{ this }} as held
+    where not exists (
+        select 1 from {{ ref('int_reports_cleared') }} as cleared
+        where cleared.report_id = held.report_id and cleared.run_id = held.run_id
+    )
+{%- endmacro %}
+
+{#- Config shared by the report-keyed marts: delete+insert by report_id, then prune. -#}
+{% macro per_report_config() -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='report_id',
+        post_hook=["{{ prune_unpublished_reports() }}"],
+    ) }}
+{%- endmacro %}
