@@ -1,0 +1,85 @@
+"""Timing and memory of a child process tree, measured by the kernel rather than by sampling.
+
+Why wait4: its rusage covers the child and every descendant it reaped, so
+``ru_maxrss`` is the peak resident size of the largest single process of the
+tree (an extract worker, a dbt process) and the CPU times are the tree's total —
+without a sampler that could miss a short peak.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+KIB_PER_MIB = 1024
+
+
+@dataclass(frozen=True)
+class ProcessStats:
+    """What one measured command cost."""
+
+    wall_s: float
+    cpu_s: float  # user + system of the whole tree
+    peak_rss_mib: float  # largest single process of the tree
+    returncode: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def run_measured(
+    command: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    log_path: Path | None = None,
+) -> ProcessStats:
+    """Run ``command`` to completion; stdout and stderr go to ``log_path`` (or are discarded)."""
+    log_path = Path(log_path) if log_path else None
+    if log_path:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path or os.devnull, "ab") as sink:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            list(command), env=dict(env) if env is not None else None, cwd=cwd, stdout=sink, stderr=sink
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return ProcessStats(
+        wall_s=wall,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        peak_rss_mib=usage.ru_maxrss / KIB_PER_MIB,
+        returncode=process.returncode,
+    )
+
+
+def children_peak_rss_mib() -> float:
+    """Peak resident size of the largest child this process has reaped so far (e.g. a worker)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / KIB_PER_MIB
+
+
+def children_cpu_s() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def self_peak_rss_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB_PER_MIB
+
+
+def machine_load() -> dict[str, Any]:
+    """CPU count and load averages: a loaded machine slows wall clocks, so results carry them."""
+    one, five, fifteen = os.getloadavg()
+    return {"cpus": os.cpu_count(), "load_1m": one, "load_5m": five, "load_15m": fifteen}

@@ -1,0 +1,251 @@
+"""The results as one table (item, measure, value, target, met) and as JSON.
+
+Why rows derived from the JSON: the printed table and the written file can
+never disagree, and the table can be re-printed from an old results file
+(``python -m bench --table results.json``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from bench.settings import Targets
+
+HOP_ORDER = ("crawl", "plan", "extract", "stage", "validate", "build", "publish")
+DAG_TASK_ORDER = (
+    "list_sources",
+    "crawl",
+    "plan_extraction",
+    "extract",
+    "stage",
+    "validate",
+    "dbt_build",
+    "publish",
+)
+LINEAR_TOLERANCE = 1.25  # marginal cost per report may grow this much from one size step to the next
+
+
+@dataclass(frozen=True)
+class Row:
+    item: str
+    measure: str
+    value: str
+    target: str = ""
+    met: str = ""
+
+
+def _num(value: float | None, digits: int = 1, unit: str = "") -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}{unit}"
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "MISSED")
+
+
+def extraction_rows(result: dict[str, Any], targets: Targets) -> Iterator[Row]:
+    item = "1 extraction"
+    yield Row(item, "corpus", f"{result['files']} PDFs, {result['pages']} pages")
+    labels = {
+        "pypdfium2": "bare pypdfium2 text",
+        "pdfplumber": "bare pdfplumber text+tables",
+        "full_in_process": "full extract, in process",
+        "full_extract_files": "full extract, extract_files(1 worker)",
+    }
+    for name, label in labels.items():
+        rate = result["rates"][name]
+        yield Row(
+            item,
+            f"{label} (pages/s wall | per CPU s)",
+            f"{_num(rate['pages_per_s'])} | {_num(rate['pages_per_cpu_s'])}",
+        )
+    goal = targets.extraction_vs_pdfplumber
+    for basis in ("wall", "cpu"):
+        ratio = result[f"full_vs_pdfplumber_{basis}"]
+        yield Row(
+            item,
+            f"full ÷ bare pdfplumber ({basis})",
+            _num(ratio, 2, "×"),
+            f"≥ {goal:g}×",
+            _verdict(ratio and ratio >= goal),
+        )
+    if result["extraction_errors"]:
+        yield Row(
+            item, "documents with an error record", str(len(result["extraction_errors"])), "0", "MISSED"
+        )
+
+
+def scaling_rows(result: dict[str, Any], targets: Targets) -> Iterator[Row]:
+    item = "2 scaling"
+    for run in result["runs"]:
+        workers = run["workers"]
+        yield Row(
+            item,
+            f"{workers} worker(s): wall s | pages/s",
+            f"{_num(run['wall_s'])} | {_num(run['pages_per_s'])}",
+        )
+        if workers > 1:
+            speedup = run["speedup"]
+            goal = targets.speedup_two_workers if workers == 2 else None
+            yield Row(
+                item,
+                f"{workers} workers: speed-up over {result['runs'][0]['workers']}",
+                _num(speedup, 2, "×"),
+                f"≥ {goal:g}×" if goal else "",
+                _verdict(speedup >= goal) if goal and speedup else "",
+            )
+        peak = run["peak_rss_per_worker_mib"]
+        yield Row(
+            item,
+            f"{workers} worker(s): peak RSS per worker",
+            _num(peak, 0, " MiB"),
+            f"≤ {targets.peak_rss_per_worker_mib:g} MiB",
+            _verdict(peak <= targets.peak_rss_per_worker_mib),
+        )
+
+
+def _hop_times(run: dict[str, Any]) -> str:
+    if run["mode"] == "cli":
+        return ", ".join(f"{h['hop']} {h['wall_s']:.1f}" for h in run["hops"])
+    tasks = run.get("tasks") or {}
+    return ", ".join(
+        f"{task} {tasks[task]['span_s']:.1f}"
+        for task in DAG_TASK_ORDER
+        if task in tasks and tasks[task]["span_s"]
+    )
+
+
+def end_to_end_rows(results: list[dict[str, Any]], targets: Targets) -> Iterator[Row]:
+    for mode in ("cli", "dag"):
+        sized = [r for r in results if r.get(mode)]
+        for result in sized:
+            n = result["reports"]
+            first, rerun = result[mode]["first"], result[mode]["rerun"]
+            label = f"{n} reports, {mode}"
+            item3, item4 = "3 end to end", "4 nothing new"
+            is_target_size = n == 1000
+            if not first["ok"]:
+                yield Row(item3, f"{label}: FAILED", first["failure"] or "", "", "MISSED")
+                continue
+            yield Row(
+                item3,
+                f"{label}: wall s (per report)",
+                f"{_num(first['wall_s'])} ({_num(first['wall_s'] / n, 2)})",
+                f"≤ {targets.e2e_1000_reports_s:g} s" if is_target_size else "",
+                _verdict(first["wall_s"] <= targets.e2e_1000_reports_s) if is_target_size else "",
+            )
+            planned = first.get("documents_planned")
+            detail = (
+                f"{planned} documents of {result['documents_published']}, " if planned is not None else ""
+            )
+            yield Row(
+                item3,
+                f"{label}: planned, batches, peak RSS",
+                f"{detail}{first.get('batches')} batches, {_num(first['peak_rss_mib'], 0, ' MiB')}",
+            )
+            yield Row(item3, f"{label}: per hop s", _hop_times(first))
+            if rerun is None:
+                yield Row(
+                    item4,
+                    f"{label}: rerun not run (first run failed)",
+                    "",
+                    "",
+                    "MISSED" if is_target_size else "",
+                )
+                continue
+            if not rerun["ok"]:
+                yield Row(item4, f"{label}: rerun FAILED", rerun["failure"] or "", "", "MISSED")
+                continue
+            yield Row(
+                item4,
+                f"{label}: rerun wall s",
+                _num(rerun["wall_s"]),
+                f"≤ {targets.rerun_1000_reports_s:g} s" if is_target_size else "",
+                _verdict(rerun["wall_s"] <= targets.rerun_1000_reports_s) if is_target_size else "",
+            )
+            yield Row(
+                item4,
+                f"{label}: rerun requests | document downloads",
+                f"{rerun['requests']} | {rerun['document_downloads']}",
+                "0 downloads",
+                _verdict(rerun["document_downloads"] <= targets.rerun_document_downloads),
+            )
+            yield Row(item4, f"{label}: rerun per hop s", _hop_times(rerun))
+        yield from _linearity_rows(mode, sized)
+
+
+def _linearity_rows(mode: str, results: list[dict[str, Any]]) -> Iterator[Row]:
+    """Marginal seconds per report between successive sizes; linear when it does not grow."""
+    points = sorted((r["reports"], r[mode]["first"]["wall_s"]) for r in results if r[mode]["first"]["ok"])
+    marginals = [(n1, (t1 - t0) / (n1 - n0)) for (n0, t0), (n1, t1) in pairwise(points) if n1 > n0]
+    if len(marginals) < 1:
+        return
+    text = ", ".join(f"→{n}: {m:.2f}" for n, m in marginals)
+    ok = all(b <= a * LINEAR_TOLERANCE for (_, a), (_, b) in pairwise(marginals))
+    yield Row(
+        "3 end to end",
+        f"{mode}: marginal s per report",
+        text,
+        "linear (not growing)",
+        _verdict(ok) if len(marginals) > 1 else "n/a",
+    )
+
+
+def delegated_rows(name: str, item: str, result: dict[str, Any]) -> Iterator[Row]:
+    if not result.get("available"):
+        yield Row(item, "not available", result.get("reason") or "", "", "n/a")
+        return
+    payload = result.get("result")
+    rows = payload.get("rows") if isinstance(payload, dict) else None
+    if isinstance(rows, list):
+        for row in rows:
+            if isinstance(row, dict):
+                yield Row(
+                    item,
+                    str(row.get("measure", "")),
+                    str(row.get("value", "")),
+                    str(row.get("target", "")),
+                    str(row.get("met", "")),
+                )
+        return
+    yield Row(
+        item, f"python -m bench.{name}", f"ran in {result['wall_s']:.1f} s; output below / in {result['log']}"
+    )
+
+
+def all_rows(results: dict[str, Any], targets: Targets) -> list[Row]:
+    rows: list[Row] = []
+    if "extraction" in results:
+        rows += extraction_rows(results["extraction"], targets)
+    if "scaling" in results:
+        rows += scaling_rows(results["scaling"], targets)
+    if "end_to_end" in results:
+        rows += end_to_end_rows(results["end_to_end"], targets)
+    if "warehouse" in results:
+        rows += delegated_rows("warehouse", "5 warehouse", results["warehouse"])
+    if "crawl" in results:
+        rows += delegated_rows("crawl", "crawl", results["crawl"])
+    for name, error in (results.get("errors") or {}).items():
+        rows.append(Row(name, "bench step failed", error, "", "MISSED"))
+    return rows
+
+
+def format_table(rows: list[Row]) -> str:
+    header = Row("item", "measure", "value", "target", "met")
+    table = [header, *rows]
+    widths = [
+        max(len(getattr(row, column)) for row in table) for column in ("item", "measure", "value", "target")
+    ]
+    lines = []
+    for number, row in enumerate(table):
+        cells = [row.item, row.measure, row.value, row.target]
+        lines.append(
+            "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)) + "  " + row.met
+        )
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths) + "  ----")
+    return "\n".join(lines)
