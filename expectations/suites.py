@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 
 from expectations import computed, twins, vocabulary
-from expectations.breakdowns import BREAKDOWNS, Breakdown
+from expectations.breakdowns import ALL_KINDS, BREAKDOWNS, Breakdown
 from expectations.settings import QualitySettings
 
 Severity = Literal["error", "warn"]
@@ -354,14 +354,25 @@ def build_suites(settings: QualitySettings) -> tuple[Suite, ...]:
 def _breakdown_rule(breakdown: Breakdown, settings: QualitySettings) -> Rule:
     """A budget breakdown (breakdowns.py) as a warning on its total's fact."""
     parts = " + ".join(breakdown.part_lines)
-    relation = "equal" if breakdown.closed_for else "stay within"
+    rounding = f"({settings.rounding_tolerance_per_part:g} 万元 per part)"
+    if not breakdown.closed_for:
+        description = f"{parts} exceed {breakdown.total_line} by more than rounding {rounding}"
+    else:
+        scope = (
+            ""
+            if breakdown.closed_for == ALL_KINDS
+            else f" in {'/'.join(sorted(breakdown.closed_for))} reports"
+        )
+        description = (
+            f"{parts} do not add up to {breakdown.total_line}{scope} within rounding {rounding}, "
+            "or (stated in prose or only in part) exceed it"
+        )
     return Rule(
         breakdown.rule,
         "warn",
         "amount_wan_yuan",
         "ExpectColumnValuesToBeInSet",
-        f"{parts} do not {relation} {breakdown.total_line} within rounding "
-        f"({settings.rounding_tolerance_per_part:g} 万元 per part)",
+        description,
         {"value_set": [True]},
         checked_column=breakdown.agrees_column,
         observe=lambda row: str(row[breakdown.observed_column]),
