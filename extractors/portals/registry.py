@@ -18,6 +18,10 @@ import yaml
 
 SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 KNOWN_ADAPTERS = ("auto", "generic", "trs", "hanweb", "vsb", "anhui", "jpaas")
+# Used when a source gives no ``exclude``: notices about the self-evaluation work
+# ("关于开展…绩效自评工作的通知") and rules ("…绩效自评管理办法") carry the include words
+# but are not reports, so a three-line source must not download them.  ``exclude: []`` turns it off.
+DEFAULT_EXCLUDE = ("通知", "办法")
 
 
 class RegistryError(ValueError):
@@ -38,7 +42,7 @@ class SourceConfig:
     start_urls: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     max_pages: int = 500
     max_depth: int = 3
     requests_per_second: float = 1.0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.portals.registry import RegistryError, SourceConfig, load_registry
+from extractors.portals.registry import DEFAULT_EXCLUDE, RegistryError, SourceConfig, load_registry
 
 CONTRACT_EXAMPLE = """
 sources:
@@ -38,6 +38,7 @@ def test_contract_example_loads_with_defaults(tmp_path: Path) -> None:
     assert full.id == "ezhou-gedian" and full.name == "鄂州葛店经开区财政金融审计局"
     assert full.exclude == ("通知", "办法") and full.allowed_hosts == ("example.gov.cn",)
     assert minimal.include == ("绩效自评",)
+    assert minimal.exclude == DEFAULT_EXCLUDE  # notices are not reports even in a three-line source
     assert minimal.allowed_hosts == ("www.example.gov.cn", "other.example.cn")
     assert (minimal.max_pages, minimal.max_depth, minimal.requests_per_second) == (500, 3, 1.0)
     assert (minimal.adapter, minimal.respect_robots, minimal.allow_private_addresses) == ("auto", True, False)
@@ -114,3 +115,9 @@ def test_top_level_shape_is_checked(tmp_path: Path) -> None:
         load_registry(_write(tmp_path, "- id: a\n"))
     with pytest.raises(RegistryError, match="unknown top-level key"):
         load_registry(_write(tmp_path, "sources: []\nsettings: {}\n"))
+
+
+def test_an_empty_exclude_list_turns_the_default_off(tmp_path: Path) -> None:
+    text = "sources:\n  - id: a\n    start_urls: [https://a.gov.cn/]\n    include: [自评]\n    exclude: []\n"
+    (source,) = load_registry(_write(tmp_path, text))
+    assert source.exclude == ()
