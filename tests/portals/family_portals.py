@@ -510,8 +510,10 @@ def build_anhui_openness(portal: FixturePortal) -> FamilyPortal:
             f"{OPENNESS_TITLES[n][:10]}…</a><span>2024-01-{n - 2000:02d}</span></li>"
             for n in pages[index - 1]
         )
-        # Only the last page has a plain link — back to page 1, a loop.
-        loop = "<a href='page_1.html'>首页</a>" if index == len(pages) else ""
+        # Only the last page has a plain link: 下一页 back to page 1, a loop.
+        loop = "<a href='page_1.html'>下一页</a>" if index == len(pages) else ""
+        if index == 1:
+            items += f"<li><a href='{OFFHOST_PDF}'>市卫健委2023年度绩效自评报告</a></li>"
         pager = (
             f"<div class='page'>共{len(pages)}页 当前第{index}页<span id='pager'></span>{loop}</div>"
             f"<script>showPager('pager', {index}, {len(pages)}, 'page_', '.html');</script>"
@@ -619,6 +621,10 @@ def build_jpaas(portal: FixturePortal) -> FamilyPortal:
         items = "".join(
             f"<li><a href='{href}' title='{t}'>{t}</a><span>2024-04-01</span></li>" for href, t in chunk
         )
+        if page_no == 1:
+            items += (
+                "<li><a href='http://www.example.org/art/2024/4/1/art_1_1.html'>外站绩效自评报告</a></li>"
+            )
         pager = f"<div class='pagination' count='{len(records)}' pagesize='{page_size}'></div>"
         fragment = f"<ul class='list'>{items}</ul>{pager}"
         return json.dumps({"success": True, "data": {"html": fragment}}, ensure_ascii=False)
