@@ -4,12 +4,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 STAMP := .venv/.installed
 
-.PHONY: help setup run test test-fast lint format clean
+.PHONY: help setup run test test-fast lint format clean bench
 
 help:
 	@echo "make run    set up, then run the nightly DAG once end to end and print what the warehouse holds"
 	@echo "make test   set up, then run every test (unit, dbt, Airflow end to end)"
 	@echo "make lint   ruff check + format check"
+	@echo "make bench  run the benchmarks (BENCH_ARGS=--quick: portals of 10 and 100 reports only)"
 
 $(STAMP): requirements.lock pyproject.toml apt-packages.txt scripts/setup.sh
 	bash scripts/setup.sh
@@ -30,6 +31,9 @@ lint: $(STAMP)
 
 format: $(STAMP)
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+bench: $(STAMP)
+	.venv/bin/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf data warehouse dbt/target dbt/logs .pytest_cache

@@ -43,6 +43,19 @@ def _parse_json_output(text: str) -> Any:
     return None
 
 
+def _accepts_out(command: list[str], env: dict[str, str]) -> bool:
+    """Whether the module's command line has ``--out PATH`` (then its JSON is read from there)."""
+    import subprocess
+
+    try:
+        shown = subprocess.run(
+            [*command, "--help"], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True
+        )
+    except OSError:
+        return False
+    return shown.returncode == 0 and "--out" in shown.stdout
+
+
 def run_delegated(name: str, log_dir: Path, *, quick: bool) -> dict[str, Any]:
     """Run ``python -m bench.<name>``; its stdout (JSON or a printed table) becomes the item's result."""
     module = DELEGATED[name]
@@ -50,15 +63,21 @@ def run_delegated(name: str, log_dir: Path, *, quick: bool) -> dict[str, Any]:
         return {"available": False, "reason": f"{module} is not in this checkout (no {module}.__main__)"}
     log_path = log_dir / f"{name}.log"
     log_path.unlink(missing_ok=True)
+    json_path = log_dir / f"{name}.json"
+    json_path.unlink(missing_ok=True)
     env = dict(os.environ) | ({"BENCH_QUICK": "1"} if quick else {})
-    stats = run_measured([sys.executable, "-m", module], env=env, cwd=PROJECT_ROOT, log_path=log_path)
+    command = [sys.executable, "-m", module]
+    if _accepts_out(command, env):
+        command += ["--out", str(json_path)]
+    stats = run_measured(command, env=env, cwd=PROJECT_ROOT, log_path=log_path)
     output = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    payload = _parse_json_output(json_path.read_text(encoding="utf-8")) if json_path.exists() else None
     return {
         "available": stats.returncode == 0,
         "reason": None if stats.returncode == 0 else f"{module} exited {stats.returncode}; see {log_path}",
         "wall_s": stats.wall_s,
         "peak_rss_mib": stats.peak_rss_mib,
-        "result": _parse_json_output(output),
+        "result": payload if payload is not None else _parse_json_output(output),
         "output": output[-20000:],
         "log": str(log_path),
     }

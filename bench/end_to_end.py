@@ -34,6 +34,7 @@ from extractors.samples.server import SamplePortal
 from extractors.samples.site_format import MANIFEST_NAME, canonical_target
 from extractors.settings import PROJECT_ROOT
 
+CLI_HOPS = ("crawl", "plan", "extract", "stage", "validate", "build", "publish")
 REGISTRY_PAGE_MARGIN = 50  # extra fetches allowed beyond the portal's own resources (404s, robots)
 
 
@@ -131,8 +132,10 @@ def run_environment(
     return env
 
 
-def cli_run(served: ServedPortal, env: dict[str, str], run_id: str, log_dir: Path) -> RunResult:
-    """Every hop as ``python -m extractors <hop>``; extract once per planned batch file."""
+def cli_run(
+    served: ServedPortal, env: dict[str, str], run_id: str, log_dir: Path, hops: Sequence[str] = CLI_HOPS
+) -> RunResult:
+    """Each hop of ``hops`` (in run order) as ``python -m extractors <hop>``; extract once per batch."""
     result = RunResult(mode="cli", run_id=run_id)
     data_dir = Path(env["DATA_DIR"])
 
@@ -160,6 +163,8 @@ def cli_run(served: ServedPortal, env: dict[str, str], run_id: str, log_dir: Pat
         ("publish", lambda: [["publish", "--run-id", run_id]]),
     ]
     for name, arguments in steps:
+        if name not in hops:
+            continue
         outcome = hop(name, arguments())
         if outcome.returncode != 0:
             result.ok, result.failure = False, f"{name} exited with {outcome.returncode} (logs: {log_dir})"

@@ -166,6 +166,7 @@ def settings_from_args(args: argparse.Namespace) -> BenchSettings:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("extractors.samples.server").setLevel(logging.WARNING)  # one line per request
     settings = settings_from_args(args)
     if args.table:
         results = json.loads(args.table.read_text(encoding="utf-8"))
