@@ -10,7 +10,6 @@ help:
 	@echo "make run    set up, then run the nightly DAG once end to end and print what the warehouse holds"
 	@echo "make test   set up, then run every test (unit, dbt, Airflow end to end)"
 	@echo "make lint   ruff check + format check"
-	@echo "make bench  run the benchmarks (BENCH_ARGS=--quick: portals of 10 and 100 reports only)"
 
 $(STAMP): requirements.lock pyproject.toml apt-packages.txt scripts/setup.sh
 	bash scripts/setup.sh
