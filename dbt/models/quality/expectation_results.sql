@@ -14,8 +14,12 @@ select
     results.quarantined,
     results.message,
     results.checked_at,
-    latest.run_id is not null as in_effect
+    latest.run_id is not null as in_effect,
+    extraction.source_id
 from {{ ref('stg_quality_results') }} as results
 left join {{ ref('stg_documents') }} as latest
     on latest.report_id = results.report_id
    and latest.run_id = results.run_id
+left join {{ ref('stg_document_extractions') }} as extraction
+    on extraction.report_id = results.report_id
+   and extraction.run_id = results.run_id
