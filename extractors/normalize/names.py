@@ -63,3 +63,22 @@ def clean_unit_name(text: str | None) -> str | None:
     value = re.sub(r"(?:填报|日期)?[:：]?\d{4}年\d{1,2}月\d{1,2}日.*$", "", value)
     value = re.sub(r"[（(]\s*[）)]$", "", value)
     return value.strip(" :：") or None
+
+
+# A target template left in the name: "公猪舍(≥**平方米)", "培训人次（不少于XX人次）".
+_NAME_TARGET = re.compile(
+    r"[（(]\s*(?P<op>[≥≤≧≦=═><＞＜]=?|不低于|不少于|不小于|不超过|不高于|不多于|大于|小于|高于|低于)\s*"
+    r"(?:[*＊]+|[xXＸ]+|…+|\.{2,}|_+)?\s*(?P<unit>[^（）()\d*＊]{0,8}?)\s*[）)]$"
+)
+
+
+def split_name_target(name: str) -> tuple[str, str | None, str | None]:
+    """(bare name, operator text, unit) when the name carries its target's template, else (name, None, None).
+
+    Why: some templates print the comparison and unit inside the 三级指标 ("公猪舍(≥**平方米)")
+    and only the bare number in the 指标值 cell; the number alone would lose both.
+    """
+    match = _NAME_TARGET.search(name)
+    if not match or match.start() == 0:
+        return name, None, None
+    return name[: match.start()].strip(), match.group("op"), match.group("unit") or None

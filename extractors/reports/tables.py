@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractors.documents.model import Document, Paragraph, Table
-from extractors.normalize.names import clean_indicator_name, clean_level, clean_row_label
+from extractors.normalize.names import clean_indicator_name, clean_level, clean_row_label, split_name_target
 from extractors.normalize.numbers import find_quantities, is_placeholder, parse_cell_number
 from extractors.normalize.targets import parse_actual, parse_target
 from extractors.normalize.text import cell_text, compact, fold_width
@@ -131,7 +131,7 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
             keys = [re.sub(r"\s", "", fold_width(t)) for t in texts]
             if any(re.search(r"项目支出绩效自评表", k) for k in keys):
                 findings.has_project_table = True
-            ind_header = _indicator_header(keys)
+            ind_header = _indicator_header(keys, row)
             if ind_header is not None:
                 ind_header.table_width = block.width
                 _close_breakdown(breakdown, totals, findings)
@@ -204,7 +204,7 @@ def _is_key(text: str) -> bool:
     return any(re.search(p, key) for p, _ in KEY_FIELDS)
 
 
-def _indicator_header(keys: list[str]) -> _IndicatorHeader | None:
+def _indicator_header(keys: list[str], cells: list[str | None]) -> _IndicatorHeader | None:
     columns: dict[str, int] = {}
     for i, key in enumerate(keys):
         for pattern, name in INDICATOR_COLUMNS:
@@ -212,8 +212,24 @@ def _indicator_header(keys: list[str]) -> _IndicatorHeader | None:
                 columns[name] = i
                 break
     if "name" in columns and ({"target", "weight", "score", "actual"} & columns.keys()) and len(columns) >= 3:
+        _headerless_score(keys, cells, columns)
         return _IndicatorHeader(columns=columns)
     return None
+
+
+def _headerless_score(keys: list[str], cells: list[str | None], columns: dict[str, int]) -> None:
+    """A 得分 column printed without a header: the first blank (not merged-over) header cell
+    right after the 分值 column is the score.
+
+    Why only there: the 分值/得分 pair is the one place templates drop a header; a blank cell
+    elsewhere is more likely padding, and a cell covered by a merge (None) belongs to its neighbour.
+    """
+    if "score" in columns or "weight" not in columns:
+        return
+    candidate = columns["weight"] + 1
+    blank = candidate < len(keys) and cells[candidate] is not None and not keys[candidate]
+    if blank and candidate not in columns.values():
+        columns["score"] = candidate
 
 
 def _money_header(
@@ -486,9 +502,10 @@ def _read_indicator_row(
     name = clean_indicator_name(_cell(texts, columns, "name"))
     if not name or PLACEHOLDER_LABEL.search(name) or TOTAL_ROW.match(name):
         return
+    name, name_op, name_unit = split_name_target(name)
     target_text = _cell(texts, columns, "target")
-    op_text = _cell(texts, columns, "op")
-    unit_text = _cell(texts, columns, "unit")
+    op_text = _cell(texts, columns, "op") or name_op
+    unit_text = _cell(texts, columns, "unit") or name_unit
     actual_text = _cell(texts, columns, "actual")
     if op_text and target_text:
         target = parse_target(target_text, operator_cell=op_text, unit_cell=unit_text)

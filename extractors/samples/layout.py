@@ -12,7 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from extractors.samples.record import BASIC_TABLE_TITLE, BUDGET_COLUMNS
-from extractors.samples.spec import BUDGET_WEIGHT, BasicRow, BudgetRow, ReportSpec, fmt_hundredths
+from extractors.samples.spec import BUDGET_WEIGHT, BasicRow, BudgetRow, Indicator, ReportSpec, fmt_hundredths
+from extractors.samples.variants import (
+    amount_text,
+    money_unit,
+    printed_name,
+    printed_target,
+    rate_text,
+    target_cells,
+)
 
 INDICATOR_HEADER = (
     "一级指标",
@@ -92,10 +100,10 @@ class Document:
     sections: list[Section]
 
 
-def _amount_cells(row: BudgetRow, blank_zero_rows: bool) -> list[Cell]:
-    if row.is_template_zero and blank_zero_rows:
+def _amount_cells(row: BudgetRow, spec: ReportSpec) -> list[Cell]:
+    if row.is_template_zero and spec.blank_zero_rows:
         return [Cell("") for _ in row.amounts]
-    return [Cell(fmt_hundredths(value)) for value in row.amounts]
+    return [Cell(amount_text(value, spec.variant)) for value in row.amounts]
 
 
 def _budget_block(spec: ReportSpec, caption: str) -> list[list[Cell]]:
@@ -114,12 +122,12 @@ def _budget_block(spec: ReportSpec, caption: str) -> list[list[Cell]]:
         if index == 0:
             scored = [
                 Cell(fmt_hundredths(BUDGET_WEIGHT, trim=True)),
-                Cell(f"{fmt_hundredths(spec.execution_rate)}%"),
+                Cell(rate_text(spec.execution_rate, spec.variant)),
                 Cell(fmt_hundredths(spec.budget_score, trim=True)),
             ]
         else:
             scored = [Cell("—"), Cell("—"), Cell("—")]
-        rows.append([Cell(row.label), *_amount_cells(row, spec.blank_zero_rows), *scored])
+        rows.append([Cell(row.label), *_amount_cells(row, spec), *scored])
     return rows
 
 
@@ -131,31 +139,109 @@ def _goal_block(spec: ReportSpec) -> list[list[Cell]]:
     ]  # fmt: skip
 
 
-def _indicator_block(spec: ReportSpec) -> list[list[Cell]]:
-    """Header, one row per 三级指标 with 一级/二级 merged vertically, then 总分."""
-    rows: list[list[Cell]] = [[Cell(name, header=True) for name in INDICATOR_HEADER]]
+# Indicator columns per layout variant: (key, header); the level columns are merged vertically.
+_STANDARD_COLUMNS = tuple(
+    zip(
+        ("level1", "level2", "name", "target", "actual", "weight", "score", "reason"),
+        INDICATOR_HEADER,
+        strict=True,
+    )
+)
+_LEVELS_AND_NAME = _STANDARD_COLUMNS[:3]
+_TAIL = _STANDARD_COLUMNS[4:]  # 实际完成值 分值 得分 偏差原因
+_INDICATOR_COLUMNS = {
+    "standard": _STANDARD_COLUMNS,
+    "score_before_target": (
+        *_LEVELS_AND_NAME,
+        ("weight", "分值"),
+        ("target", "年度指标值"),
+        ("actual", "实际完成值"),
+        *_TAIL[2:],
+    ),
+    "no_weight": tuple(column for column in _STANDARD_COLUMNS if column[0] != "weight"),
+    "headerless_score": tuple((key, "" if key == "score" else name) for key, name in _STANDARD_COLUMNS),
+    "op_value_unit": (
+        *_LEVELS_AND_NAME,
+        ("op", "指标性质"),
+        ("target", "指标值"),
+        ("unit", "度量单位"),
+        *_TAIL,
+    ),
+}
+OP_VALUE_UNIT_WIDTHS = (1.0, 1.1, 1.6, 0.7, 0.9, 0.7, 1.1, 0.6, 0.6, 1.6)
+
+
+def _indicator_block(spec: ReportSpec, width: int) -> list[list[Cell]]:
+    """Header, one row per 三级指标 with 一级/二级 merged vertically, then 总分.
+
+    A layout with fewer columns than the table gives the spare width to the last column."""
+    variant = spec.variant
+    columns = _INDICATOR_COLUMNS[variant.indicator_layout]
+    spare = width - len(columns)
+    last = len(columns) - 1
+    rows: list[list[Cell]] = [
+        [
+            Cell(header, header=True, colspan=1 + (spare if i == last else 0))
+            for i, (_, header) in enumerate(columns)
+        ]
+    ]
     inds = spec.indicators
     for i, ind in enumerate(inds):
+        new_level1 = i == 0 or inds[i - 1].level1 != ind.level1
+        new_level2 = i == 0 or (inds[i - 1].level1, inds[i - 1].level2) != (ind.level1, ind.level2)
+        values = _indicator_values(spec, ind, i + 1, core=new_level2)
         row: list[Cell] = []
-        if i == 0 or inds[i - 1].level1 != ind.level1:
-            span = sum(1 for _ in _run(inds, i, lambda x: x.level1))
-            row.append(Cell(ind.level1, rowspan=span))
-        if i == 0 or (inds[i - 1].level1, inds[i - 1].level2) != (ind.level1, ind.level2):
-            span = sum(1 for _ in _run(inds, i, lambda x: (x.level1, x.level2)))
-            row.append(Cell(ind.level2, rowspan=span))
-        row += [
-            Cell(ind.name),
-            Cell(ind.target_text),
-            Cell(ind.actual_text),
-            Cell(fmt_hundredths(ind.weight, trim=True)),
-            Cell(fmt_hundredths(ind.score, trim=True)),
-            Cell(ind.deviation_reason or ""),
-        ]
+        for c, (key, _) in enumerate(columns):
+            colspan = 1 + (spare if c == last else 0)
+            if key == "level1":
+                if new_level1:
+                    span = sum(1 for _ in _run(inds, i, lambda x: x.level1))
+                    row.append(Cell(_level1_text(spec, ind.level1), rowspan=span))
+            elif key == "level2":
+                if new_level2:
+                    span = sum(1 for _ in _run(inds, i, lambda x: (x.level1, x.level2)))
+                    row.append(Cell(ind.level2, rowspan=span))
+            else:
+                row.append(Cell(values[key], colspan=colspan))
         rows.append(row)
-    rows.append(
-        [Cell("总分", colspan=5, header=True), Cell("100"), Cell(fmt_hundredths(spec.total_score)), Cell("")]
-    )
+    if variant.placeholder_rows:
+        rows.append(
+            [
+                Cell("……" if c < 3 else "", colspan=1 + (spare if c == last else 0))
+                for c in range(len(columns))
+            ]
+        )
+    keys = [key for key, _ in columns]
+    first_figure = keys.index("weight") if "weight" in keys else keys.index("score")
+    total: list[Cell] = [Cell("总分", colspan=first_figure, header=True)]
+    for c in range(first_figure, len(columns)):
+        text = {"weight": "100", "score": fmt_hundredths(spec.total_score)}.get(keys[c], "")
+        total.append(Cell(text, colspan=1 + (spare if c == last else 0)))
+    rows.append(total)
     return rows
+
+
+def _level1_text(spec: ReportSpec, level1: str) -> str:
+    """ "产出指标", or "产出指标（50分）" where the template prints each group's points."""
+    if not spec.variant.level_points:
+        return level1
+    points = sum(ind.weight for ind in spec.indicators if ind.level1 == level1)
+    return f"{level1}（{fmt_hundredths(points, trim=True)}分）"
+
+
+def _indicator_values(spec: ReportSpec, ind: Indicator, number: int, *, core: bool) -> dict[str, str]:
+    variant = spec.variant
+    op, value, unit = target_cells(ind, variant)
+    return {
+        "name": printed_name(ind, variant, number, core),
+        "target": value if variant.indicator_layout == "op_value_unit" else printed_target(ind, variant),
+        "op": op,
+        "unit": unit,
+        "actual": ind.actual_text,
+        "weight": fmt_hundredths(ind.weight, trim=True),
+        "score": fmt_hundredths(ind.score, trim=True),
+        "reason": ind.deviation_reason or "",
+    }
 
 
 def _run(items: list, start: int, key) -> Iterator[object]:  # type: ignore[no-untyped-def]
@@ -175,12 +261,22 @@ def scored_table(spec: ReportSpec) -> Table:
             [Cell("主管部门", header=True), Cell(spec.department_name or "", colspan=3),
              Cell("实施单位", header=True), Cell(spec.unit_name, colspan=3)],
         ]  # fmt: skip
-        caption = "项目资金（万元）"
+        caption = f"项目资金（{money_unit(spec.variant)}）"
     else:
         head = [[Cell("部门（单位）名称", header=True), Cell(spec.unit_name, colspan=7)]]
-        caption = "年度部门整体支出预算执行情况（万元）"
-    rows = head + _budget_block(spec, caption) + _goal_block(spec) + _indicator_block(spec)
+        caption = f"年度部门整体支出预算执行情况（{money_unit(spec.variant)}）"
+    rows = head + _budget_block(spec, caption) + _goal_block(spec)
+    if spec.variant.indicator_layout != "op_value_unit":
+        rows += _indicator_block(spec, SCORED_COLUMNS)
     return Table(rows, SCORED_WIDTHS)
+
+
+def scored_tables(spec: ReportSpec) -> list[Table]:
+    """The scored table; with 指标性质 | 指标值 | 度量单位 the indicators are a second, wider table."""
+    tables = [scored_table(spec)]
+    if spec.variant.indicator_layout == "op_value_unit":
+        tables.append(Table(_indicator_block(spec, len(OP_VALUE_UNIT_WIDTHS)), OP_VALUE_UNIT_WIDTHS))
+    return tables
 
 
 def _basic_cells(row: BasicRow) -> list[Cell]:
@@ -203,7 +299,7 @@ def spec_to_document(spec: ReportSpec) -> Document:
             "项目支出绩效自评表",
             [Paragraph("项目支出绩效自评表", heading=True, centered=True),
              Paragraph(f"（{spec.fiscal_year}年度）", centered=True),
-             scored_table(spec), grade_line],
+             *scored_tables(spec), grade_line],
         )  # fmt: skip
         return Document(spec.title, [section])
     report = Section("自评报告", [Paragraph(spec.title, heading=True, centered=True)])
@@ -215,7 +311,7 @@ def spec_to_document(spec: ReportSpec) -> Document:
     )  # fmt: skip
     scored = Section(
         "自评表",
-        [Paragraph("附件2"), Paragraph(spec.table_title, heading=True, centered=True), scored_table(spec),
+        [Paragraph("附件2"), Paragraph(spec.table_title, heading=True, centered=True), *scored_tables(spec),
          grade_line],
     )  # fmt: skip
     return Document(spec.title, [report, basic, scored])

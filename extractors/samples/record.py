@@ -12,6 +12,8 @@ import hashlib
 from typing import Any
 
 from extractors.samples.spec import BUDGET_WEIGHT, STAGES, ReportSpec, fmt_hundredths
+from extractors.samples.variants import rate_text as printed_rate
+from extractors.samples.variants import target_text as printed_target_text
 
 SCHEMA_VERSION = 1
 BUDGET_COLUMNS = ("年初预算数", "全年预算数", "全年执行数")
@@ -68,7 +70,9 @@ def budget_facts(spec: ReportSpec) -> list[dict[str, Any]]:
 
 def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
     """The 预算执行率 row (levels null, as in the seed labels) then every 三级指标 row."""
-    rate_text = f"{fmt_hundredths(spec.execution_rate)}%"
+    rate_text = printed_rate(spec.execution_rate, spec.variant)
+    # Without a 分值 column the indicators' weights are not printed, so not known.
+    weights_printed = spec.variant.indicator_layout != "no_weight"
     rows: list[dict[str, Any]] = [
         {
             "level1": None, "level2": None, "name": "预算执行率",
@@ -83,10 +87,10 @@ def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
         rows.append(
             {
                 "level1": ind.level1, "level2": ind.level2, "name": ind.name,
-                "target_text": ind.target_text, "actual_text": ind.actual_text,
+                "target_text": printed_target_text(ind, spec.variant), "actual_text": ind.actual_text,
                 "target_op": ind.target_op, "target_value": ind.target_value, "target_unit": ind.target_unit,
                 "actual_value": ind.actual_value, "actual_unit": ind.actual_unit,
-                "weight": ind.weight / 100, "score": ind.score / 100,
+                "weight": ind.weight / 100 if weights_printed else None, "score": ind.score / 100,
                 "deviation_reason": ind.deviation_reason, "origin": "table", "evidence": None,
             }
         )  # fmt: skip

@@ -108,6 +108,9 @@ def _not_modified(headers, entry: _Entry) -> bool:  # type: ignore[no-untyped-de
 def _handler_class(site: dict[str, _Entry], portal: SamplePortal | None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes; with Nagle on, every keep-alive
+        # response would wait ~40 ms for the delayed ACK
+        disable_nagle_algorithm = True
         server_version = "TRS WCM sample"
         sys_version = ""
 

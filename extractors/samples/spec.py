@@ -115,6 +115,62 @@ class Sentence:
     heading: bool = False
 
 
+INDICATOR_LAYOUTS = ("standard", "score_before_target", "no_weight", "headerless_score", "op_value_unit")
+
+
+@dataclass(frozen=True)
+class LayoutVariant:
+    """How a portal's template departs from the Ministry standard, as seen on real portals.
+
+    Why a separate, explicit value: the truth of a report (its ``ReportSpec``) must not
+    depend on how it is printed, except where a variant removes or moves information —
+    no 分值 column (weights unknown), amounts printed in 元 — and ``record.py`` states
+    those few consequences in one place.  The default is the standard template.
+
+    * ``indicator_layout``: "standard"; "score_before_target" (分值 before 年度指标值);
+      "no_weight" (no 分值 column); "headerless_score" (the 得分 column has no header);
+      "op_value_unit" (指标性质 | 指标值 | 度量单位 instead of 年度指标值, in its own table).
+    * ``level_points``: 一级指标 cells carry their points ("产出指标（50分）").
+    * ``operator_lookalikes``: ≧ ≦ ═ printed instead of ≥ ≤ =.
+    * ``operator_in_name``: count targets printed in the name ("公猪舍（≥**平方米）"), the
+      target cell holding the bare number.
+    * ``core_markers``: ★ before the first indicator of each 二级指标.
+    * ``numbered_names``: "指标1：" before each 三级指标.
+    * ``placeholder_rows``: a "……" row left from the template before 总分.
+    * ``amounts_in_yuan``: the money block printed in 元 under a (元) header.
+    * ``bare_rate``: the 执行率 printed as a bare number (no %).
+    * ``sichuan_funds``: project funds split 财政资金 / 财政专户管理资金 / 单位资金 / 其他资金.
+    """
+
+    indicator_layout: str = "standard"
+    level_points: bool = False
+    operator_lookalikes: bool = False
+    operator_in_name: bool = False
+    core_markers: bool = False
+    numbered_names: bool = False
+    placeholder_rows: bool = False
+    amounts_in_yuan: bool = False
+    bare_rate: bool = False
+    sichuan_funds: bool = False
+
+    def __post_init__(self) -> None:
+        if self.indicator_layout not in INDICATOR_LAYOUTS:
+            raise ValueError(
+                f"unknown indicator layout {self.indicator_layout!r}; expected {INDICATOR_LAYOUTS}"
+            )
+
+
+STANDARD_LAYOUT = LayoutVariant()
+VARIANT_FLAGS = tuple(f for f in LayoutVariant.__dataclass_fields__ if f != "indicator_layout")
+
+
+def random_layout_variant(rng: random.Random, probability: float = 0.35) -> LayoutVariant:
+    """A mix of departures from the standard template, each present with ``probability``."""
+    layout = rng.choice(INDICATOR_LAYOUTS)
+    flags = {name: rng.random() < probability for name in VARIANT_FLAGS}
+    return LayoutVariant(indicator_layout=layout, **flags)
+
+
 @dataclass
 class ReportSpec:
     """Everything one sample report states; see module docstring."""
@@ -134,6 +190,7 @@ class ReportSpec:
     basic_rows: list[BasicRow] = field(default_factory=list)
     basic_columns: tuple[str, str, str] = ("上年决算数", "本年预算数", "本年决算数")
     narrative: list[Sentence] = field(default_factory=list)
+    variant: LayoutVariant = STANDARD_LAYOUT
 
     @property
     def total_row(self) -> BudgetRow:
@@ -407,6 +464,26 @@ def _project_budget(rng: random.Random, performance: _Performance) -> list[Budge
     return [total_row, *(BudgetRow(label, line, amounts) for label, line, amounts in rows)]
 
 
+def _sichuan_project_budget(rng: random.Random, performance: _Performance) -> list[BudgetRow]:
+    """Sichuan's project funds: 财政资金 / 财政专户管理资金 / 单位资金 / 其他资金 under the total."""
+    total = rng.randint(2_000, 300_000)
+    special = rng.randint(total // 50, total // 8) if rng.random() < 0.5 else 0
+    unit = rng.randint(total // 100, total // 10) if rng.random() < 0.5 else 0
+    other = rng.randint(total // 100, total // 20) if rng.random() < 0.3 else 0
+    fiscal = total - special - unit - other
+    rows = []
+    for label, line, adjusted in (
+        ("其中：财政资金", "fiscal_funds", fiscal),
+        ("财政专户管理资金", "special_account", special),
+        ("单位资金", "unit_funds", unit),
+        ("其他资金", "other_funds", other),
+    ):
+        initial = adjusted if rng.random() < 0.6 else _scale(adjusted, rng.uniform(0.8, 1.0))
+        rows.append(BudgetRow(label, line, (initial, adjusted, _executed(rng, adjusted, performance))))
+    sums = tuple(sum(row.amounts[i] for row in rows) for i in range(3))
+    return [BudgetRow("年度资金总额", "total", (sums[0], sums[1], sums[2])), *rows]
+
+
 def _split_amount(total: int, fractions: list[float]) -> list[int]:
     """Parts of ``total`` by fractions of it; the first part takes the rounding remainder."""
     rest = [round(total * f) for f in fractions]
@@ -528,8 +605,13 @@ def _narrative(spec: ReportSpec, department: Department, rng: random.Random) -> 
     ]
 
 
-def random_report_spec(rng: random.Random, kind: str | None = None) -> ReportSpec:
-    """A plausible, internally consistent report drawn from ``rng`` (same state → same spec)."""
+def random_report_spec(
+    rng: random.Random, kind: str | None = None, variant: LayoutVariant = STANDARD_LAYOUT
+) -> ReportSpec:
+    """A plausible, internally consistent report drawn from ``rng`` (same state → same spec).
+
+    ``variant`` changes only how it is printed, except ``sichuan_funds``, which draws the
+    project's funds in Sichuan's rows; the standard layout draws exactly as before."""
     if kind is None:
         kind = rng.choice(REPORT_KINDS)
     if kind not in REPORT_KINDS:
@@ -544,7 +626,7 @@ def random_report_spec(rng: random.Random, kind: str | None = None) -> ReportSpe
     performance = _pick_performance(rng)
     goal_expected, goal_actual = rng.choice(catalog.GOALS)
     if kind == "project":
-        budget = _project_budget(rng, performance)
+        budget = (_sichuan_project_budget if variant.sichuan_funds else _project_budget)(rng, performance)
         unit_name = department_name if rng.random() < 0.5 else region.prefix + rng.choice(department.subunits)
         _, adjusted, executed = budget[0].amounts
         with_cost = rng.random() < 0.6
@@ -552,7 +634,7 @@ def random_report_spec(rng: random.Random, kind: str | None = None) -> ReportSpe
             kind, fiscal_year, region, unit_name, department_name, rng.choice(department.projects),
             published_at, budget,
             _indicators(rng, department, performance, cost=(adjusted, executed) if with_cost else None),
-            goal_expected, goal_actual, blank_zero_rows=rng.random() < 0.5,
+            goal_expected, goal_actual, blank_zero_rows=rng.random() < 0.5, variant=variant,
         )  # fmt: skip
         return spec
     budget = _department_budget(rng, performance)
@@ -560,7 +642,7 @@ def random_report_spec(rng: random.Random, kind: str | None = None) -> ReportSpe
         kind, fiscal_year, region, department_name, None, None, published_at, budget,
         _indicators(rng, department, performance, cost=None), goal_expected, goal_actual,
         blank_zero_rows=rng.random() < 0.5,
-        basic_rows=_basic_rows(rng, budget),
+        basic_rows=_basic_rows(rng, budget), variant=variant,
         basic_columns=rng.choice((
             ("上年决算数", "本年预算数", "本年决算数"),
             (f"{fiscal_year - 1}年决算数", f"{fiscal_year}年预算数", f"{fiscal_year}年决算数"),
