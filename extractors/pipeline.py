@@ -63,8 +63,11 @@ def list_source_ids(settings: Settings) -> list[str]:
 def crawl(settings: Settings, run_id: str, source_id: str) -> dict[str, Any]:
     """Crawl one source; write ``crawl/<source_id>.json``; return its stats.
 
-    Raises after writing its output if the portal could not be crawled at all,
-    so that one source's task fails visibly while the rest of the run goes on.
+    The output file is written whatever happens, so the source's counts reach
+    the warehouse.  Raises afterwards only when the portal was unreachable
+    (every start URL failed) or the crawler itself broke — one source's task
+    fails visibly while the rest of the run goes on.  A reachable portal with
+    no reports yet is a successful crawl of zero documents.
     """
     from extractors.portals.crawler import crawl_source
     from extractors.portals.registry import load_registry
@@ -72,22 +75,35 @@ def crawl(settings: Settings, run_id: str, source_id: str) -> dict[str, Any]:
     sources = {source.id: source for source in load_registry(settings.sources_file)}
     if source_id not in sources:
         raise KeyError(f"source {source_id!r} is not in {settings.sources_file}")
-    result = crawl_source(sources[source_id], settings, run_id=run_id)
+    source = sources[source_id]
+    output_path = run_dir(settings, run_id) / "crawl" / f"{source_id}.json"
+    started = datetime.now(UTC).isoformat()
+    try:
+        result = crawl_source(source, settings, run_id=run_id)
+    except Exception as error:
+        failed = {
+            "errors": 1,
+            "started_at": started,
+            "finished_at": datetime.now(UTC).isoformat(),
+            "error_message": f"crawler failed: {type(error).__name__}: {error}",
+        }
+        write_json_atomic(output_path, {"source_id": source_id, "stats": failed, "documents": []})
+        raise
     stats = _as_dict(result.stats)
     output = {
         "source_id": source_id,
         "stats": stats,
         "documents": [document.to_dict() for document in result.documents],
     }
-    write_json_atomic(run_dir(settings, run_id) / "crawl" / f"{source_id}.json", output)
+    write_json_atomic(output_path, output)
     log.info(
         "crawled %s: %d documents (%s)",
         source_id,
         len(output["documents"]),
         ", ".join(f"{k}={stats.get(k)}" for k in ("pages", "new", "unchanged", "reposts", "errors")),
     )
-    if stats.get("error_message") and not output["documents"]:
-        raise RuntimeError(f"source {source_id} could not be crawled: {stats['error_message']}")
+    if stats.get("start_urls_failed", 0) >= len(source.start_urls):
+        raise RuntimeError(f"source {source_id} is unreachable: {stats.get('error_message')}")
     return {"source_id": source_id, "documents": len(output["documents"]), **stats}
 
 

@@ -99,6 +99,10 @@ class CrawlStats:
       not-found pages served with 200, oversized files, download links that
       answered with an unrelated page, refused or unreachable start URLs.
     - ``error_message``: the start-URL problems, else the error count and first error.
+    - ``start_urls_failed``: start URLs that could not be fetched at all; when it
+      equals the number of start URLs the portal is unreachable (the pipeline
+      fails that source's task), otherwise the crawl is usable however few
+      documents it found.
     """
 
     pages: int = 0
@@ -109,6 +113,7 @@ class CrawlStats:
     started_at: str = ""
     finished_at: str = ""
     error_message: str | None = None
+    start_urls_failed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -223,6 +228,7 @@ class _SourceCrawl:
     def close(self) -> None:
         self.stats.finished_at = _now()
         self.stats.error_message = self._error_message()
+        self.stats.start_urls_failed = len(self._start_problems)
         try:
             self.state.save()
         finally:

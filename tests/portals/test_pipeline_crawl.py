@@ -66,7 +66,7 @@ def test_unreachable_portal_fails_its_own_task_only(
     assert pipeline.list_source_ids(settings) == ["dead-portal", "live-portal"]
 
     with pytest.raises(
-        RuntimeError, match=re.escape("dead-portal could not be crawled: start URL http://127.0.0.1")
+        RuntimeError, match=re.escape("dead-portal is unreachable: start URL http://127.0.0.1")
     ):
         pipeline.crawl(settings, run_id, "dead-portal")
     live = pipeline.crawl(settings, run_id, "live-portal")
@@ -88,3 +88,22 @@ def test_unreachable_portal_fails_its_own_task_only(
     ).fetchall()
     assert [(r[0], r[2], r[3]) for r in rows] == [("dead-portal", 0, 1), ("live-portal", 1, 0)]
     assert rows[0][4].startswith("start URL") and rows[1][4] is None
+
+
+def test_reachable_portal_without_reports_is_a_successful_empty_crawl(
+    portal: FixturePortal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal.add(
+        "/xxgk/index.html",
+        "<html><head><title>财政预决算</title></head><body>"
+        "<a href='/xxgk/gone.html'>某局2023年度绩效自评报告</a></body></html>",
+    )  # the one report link is broken (404): an error, not an unreachable portal
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse" / "warehouse.duckdb"))
+    registry = _registry(tmp_path / "sources.yaml", portal.base, portal.base)
+    monkeypatch.setenv("SOURCES_FILE", str(registry))
+    settings = load_settings()
+    summary = pipeline.crawl(settings, "r1", "live-portal")
+    assert summary["documents"] == 0 and summary["errors"] >= 1
+    written = json.loads((pipeline.run_dir(settings, "r1") / "crawl" / "live-portal.json").read_text("utf-8"))
+    assert written["stats"]["start_urls_failed"] == 0
