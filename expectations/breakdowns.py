@@ -105,17 +105,18 @@ def breakdown_checks(
     statement) with ``<rule>__agrees`` (True / False / None) and ``<rule>__observed`` columns.
 
     ``used``: the statements the warehouse uses, without item (report_id, line, stage,
-    amount_wan_yuan, fact_no, origin).  Negative amounts are left out of every sum: the
-    amount rule reports them and a sum of them would only echo it.
+    amount_wan_yuan, fact_no, origin).  A breakdown with a negative figure is not judged: the
+    amount rule reports it, and a sum around it would only echo it.
     """
     key = ["report_id", "stage"]
     columns = ["report_id", "stage", "line", "fact_no"]
-    valid = used[pd.to_numeric(used["amount_wan_yuan"], errors="coerce") >= 0]
-    amounts = valid.pivot_table(index=key, columns="line", values="amount_wan_yuan", aggfunc="first")
-    from_table = (valid.assign(is_table=valid["origin"] == "table")).pivot_table(
+    stated = used.assign(amount_wan_yuan=pd.to_numeric(used["amount_wan_yuan"], errors="coerce"))
+    stated = stated[stated["amount_wan_yuan"].notna()]
+    amounts = stated.pivot_table(index=key, columns="line", values="amount_wan_yuan", aggfunc="first")
+    from_table = stated.assign(is_table=stated["origin"] == "table").pivot_table(
         index=key, columns="line", values="is_table", aggfunc="first"
     )
-    fact_nos = valid.pivot_table(index=key, columns="line", values="fact_no", aggfunc="first")
+    fact_nos = stated.pivot_table(index=key, columns="line", values="fact_no", aggfunc="first")
     kinds = amounts.index.get_level_values("report_id").map(lambda rid: report_kinds.get(rid))
     results: list[pd.DataFrame] = []
     for breakdown in BREAKDOWNS:
@@ -127,7 +128,8 @@ def breakdown_checks(
         total = amounts[breakdown.total_line]
         stated = amounts[parts].notna()
         stated_count = stated.sum(axis=1)
-        applies = total.notna() & (stated_count > 0)
+        negative = (amounts[[breakdown.total_line, *parts]] < 0).any(axis=1)
+        applies = total.notna() & (stated_count > 0) & ~negative
         if not applies.any():
             continue
         parts_sum = amounts[parts].sum(axis=1, min_count=1)

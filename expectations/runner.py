@@ -74,6 +74,9 @@ def validate_run(
 ) -> ValidationSummary:
     """Run every suite over ``run_dir``'s staged tables; always write quality_results.parquet.
 
+    The cross-document suite also reads the reports and budget facts earlier runs staged in
+    ``run_dir``'s sibling ``run=*`` folders (read only; see twins.py).
+
     Raises StagedBatchError when a table or contract column is missing or a row belongs to
     another run, QualitySuiteError when GX cannot evaluate an expectation.
     """

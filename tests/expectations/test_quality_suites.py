@@ -189,6 +189,15 @@ DEFECTS: dict[str, tuple[Mutation, list[tuple]]] = {
         ),
         [("budget_facts", "expenditure_parts_sum_to_total", "warn", R, 2, False)],
     ),
+    "negative_part_is_reported_once": (  # the amount rule's error, not a sum around it too
+        _then(
+            _append_fact(fact_no=5, line="basic_expenditure", stage="adjusted_budget", amount_wan_yuan=70.0),
+            _append_fact(
+                fact_no=6, line="project_expenditure", stage="adjusted_budget", amount_wan_yuan=-50.0
+            ),
+        ),
+        [("budget_facts", "amount_non_negative", "error", R, 6, True)],
+    ),
     "project_income_parts_above_total": (  # 当年财政拨款 115 executed of a 114 total
         _set("budget_facts", 4, amount_wan_yuan=115.0),
         [("budget_facts", "income_parts_sum_to_total", "warn", R, 2, False)],
