@@ -28,6 +28,7 @@ from extractors.reports.vocab import (
     STAGES,
     TOTAL_ROW,
     header_role,
+    level1_for,
     match_line,
 )
 
@@ -491,8 +492,12 @@ def _read_indicator_row(
     texts: list[str], header: _IndicatorHeader, findings: TableFindings, page: int | None
 ) -> None:
     columns = header.columns
-    level1 = clean_level(_cell(texts, columns, "level1"))
+    level1_cell = _cell(texts, columns, "level1")
+    level1 = clean_level(level1_cell)
     level2 = clean_level(_cell(texts, columns, "level2"))
+    if level1_cell and not level1:
+        # A 一级 cell reduced to its points ("（50分）"): the group is named by its 二级指标.
+        level1 = level1_for(level2) or header.level1
     if level1:
         if level1 != header.level1:
             header.level2 = None

@@ -126,3 +126,21 @@ KEY_FIELDS: tuple[tuple[str, str], ...] = (
     ),
 )
 TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|总得分|自评总分|综合得分)$")
+
+# The standard framework's 二级 → 一级 指标 (财预〔2020〕10号): used only where a 一级 cell prints
+# nothing but its points ("（50分）"), so the group name must come from its 二级指标.
+LEVEL1_OF_LEVEL2: tuple[tuple[str, str], ...] = (
+    (r"数量|质量|时效|成本", "产出指标"),
+    (r"满意", "满意度指标"),
+    (r"效益|影响", "效益指标"),
+)
+
+
+def level1_for(level2: str | None) -> str | None:
+    """The 一级指标 a 二级指标 belongs to in the standard framework, or None when it is not one of them."""
+    if not level2:
+        return None
+    for pattern, level1 in LEVEL1_OF_LEVEL2:
+        if re.search(pattern, level2):
+            return level1
+    return None

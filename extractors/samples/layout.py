@@ -201,6 +201,10 @@ def _indicator_block(spec: ReportSpec, width: int) -> list[list[Cell]]:
                 if new_level2:
                     span = sum(1 for _ in _run(inds, i, lambda x: (x.level1, x.level2)))
                     row.append(Cell(ind.level2, rowspan=span))
+            elif key in ("weight", "score"):
+                # A sub-row shares its parent's merged 分值/得分 cells.
+                if not ind.sub_row:
+                    row.append(Cell(values[key], colspan=colspan, rowspan=_rows_sharing_weight(inds, i)))
             else:
                 row.append(Cell(values[key], colspan=colspan))
         rows.append(row)
@@ -223,10 +227,11 @@ def _indicator_block(spec: ReportSpec, width: int) -> list[list[Cell]]:
 
 def _level1_text(spec: ReportSpec, level1: str) -> str:
     """ "产出指标", or "产出指标（50分）" where the template prints each group's points."""
-    if not spec.variant.level_points:
+    if not (spec.variant.level_points or spec.variant.level_points_only):
         return level1
     points = sum(ind.weight for ind in spec.indicators if ind.level1 == level1)
-    return f"{level1}（{fmt_hundredths(points, trim=True)}分）"
+    note = f"（{fmt_hundredths(points, trim=True)}分）"
+    return note if spec.variant.level_points_only else level1 + note
 
 
 def _indicator_values(spec: ReportSpec, ind: Indicator, number: int, *, core: bool) -> dict[str, str]:
@@ -242,6 +247,14 @@ def _indicator_values(spec: ReportSpec, ind: Indicator, number: int, *, core: bo
         "score": fmt_hundredths(ind.score, trim=True),
         "reason": ind.deviation_reason or "",
     }
+
+
+def _rows_sharing_weight(inds: list[Indicator], index: int) -> int:
+    """The indicator's own row plus the sub-rows right under it."""
+    count = 1
+    while index + count < len(inds) and inds[index + count].sub_row:
+        count += 1
+    return count
 
 
 def _run(items: list, start: int, key) -> Iterator[object]:  # type: ignore[no-untyped-def]

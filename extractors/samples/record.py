@@ -90,7 +90,8 @@ def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
                 "target_text": printed_target_text(ind, spec.variant), "actual_text": ind.actual_text,
                 "target_op": ind.target_op, "target_value": ind.target_value, "target_unit": ind.target_unit,
                 "actual_value": ind.actual_value, "actual_unit": ind.actual_unit,
-                "weight": ind.weight / 100 if weights_printed else None, "score": ind.score / 100,
+                "weight": ind.weight / 100 if weights_printed and not ind.sub_row else None,
+                "score": None if ind.sub_row else ind.score / 100,
                 "deviation_reason": ind.deviation_reason, "origin": "table", "evidence": None,
             }
         )  # fmt: skip

@@ -15,6 +15,7 @@ Conventions (those of the seed labels, shared/corpus/seeds/README.md):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import random
@@ -95,6 +96,8 @@ class Indicator:
     weight: int
     score: int
     deviation_reason: str | None
+    # A row under the previous indicator sharing its 分值/得分 cells (merged): no weight or score of its own.
+    sub_row: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ class LayoutVariant:
       "no_weight" (no 分值 column); "headerless_score" (the 得分 column has no header);
       "op_value_unit" (指标性质 | 指标值 | 度量单位 instead of 年度指标值, in its own table).
     * ``level_points``: 一级指标 cells carry their points ("产出指标（50分）").
+    * ``level_points_only``: 一级指标 cells print nothing but the points ("（50分）").
     * ``operator_lookalikes``: ≧ ≦ ═ printed instead of ≥ ≤ =.
     * ``operator_in_name``: count targets printed in the name ("公猪舍（≥**平方米）"), the
       target cell holding the bare number.
@@ -140,10 +144,12 @@ class LayoutVariant:
     * ``amounts_in_yuan``: the money block printed in 元 under a (元) header.
     * ``bare_rate``: the 执行率 printed as a bare number (no %).
     * ``sichuan_funds``: project funds split 财政资金 / 财政专户管理资金 / 单位资金 / 其他资金.
+    * ``weight_subrows``: a second 数量指标 row shares the first one's merged 分值 and 得分 cells.
     """
 
     indicator_layout: str = "standard"
     level_points: bool = False
+    level_points_only: bool = False
     operator_lookalikes: bool = False
     operator_in_name: bool = False
     core_markers: bool = False
@@ -152,6 +158,7 @@ class LayoutVariant:
     amounts_in_yuan: bool = False
     bare_rate: bool = False
     sichuan_funds: bool = False
+    weight_subrows: bool = False
 
     def __post_init__(self) -> None:
         if self.indicator_layout not in INDICATOR_LAYOUTS:
@@ -437,6 +444,19 @@ def _indicators(
     return indicators
 
 
+def _with_sub_row(rng: random.Random, department: Department, indicators: list[Indicator]) -> list[Indicator]:
+    """A further 数量指标 printed under the first one, without a 分值/得分 of its own."""
+    used = {ind.name for ind in indicators}
+    spare = [t for t in department.quantities if t.name not in used]
+    first = next((i for i, ind in enumerate(indicators) if ind.level2 == "数量指标"), None)
+    if not spare or first is None:
+        return indicators
+    parent = indicators[first]
+    sub = _count_indicator(rng, parent.level1, parent.level2, rng.choice(spare), 0, None)
+    sub = dataclasses.replace(sub, weight=0, score=0, deviation_reason=None, sub_row=True)
+    return [*indicators[: first + 1], sub, *indicators[first + 1 :]]
+
+
 def _scale(amount: int, factor: float) -> int:
     return max(0, round(amount * factor))
 
@@ -630,17 +650,24 @@ def random_report_spec(
         unit_name = department_name if rng.random() < 0.5 else region.prefix + rng.choice(department.subunits)
         _, adjusted, executed = budget[0].amounts
         with_cost = rng.random() < 0.6
+        project_name = rng.choice(department.projects)  # drawn before the indicators, as always
+        indicators = _indicators(
+            rng, department, performance, cost=(adjusted, executed) if with_cost else None
+        )
+        if variant.weight_subrows:
+            indicators = _with_sub_row(rng, department, indicators)
         spec = ReportSpec(
-            kind, fiscal_year, region, unit_name, department_name, rng.choice(department.projects),
-            published_at, budget,
-            _indicators(rng, department, performance, cost=(adjusted, executed) if with_cost else None),
-            goal_expected, goal_actual, blank_zero_rows=rng.random() < 0.5, variant=variant,
+            kind, fiscal_year, region, unit_name, department_name, project_name, published_at, budget,
+            indicators, goal_expected, goal_actual, blank_zero_rows=rng.random() < 0.5, variant=variant,
         )  # fmt: skip
         return spec
     budget = _department_budget(rng, performance)
+    indicators = _indicators(rng, department, performance, cost=None)
+    if variant.weight_subrows:
+        indicators = _with_sub_row(rng, department, indicators)
     spec = ReportSpec(
         kind, fiscal_year, region, department_name, None, None, published_at, budget,
-        _indicators(rng, department, performance, cost=None), goal_expected, goal_actual,
+        indicators, goal_expected, goal_actual,
         blank_zero_rows=rng.random() < 0.5,
         basic_rows=_basic_rows(rng, budget), variant=variant,
         basic_columns=rng.choice((
