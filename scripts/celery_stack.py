@@ -1,7 +1,7 @@
 """Airflow's CeleryExecutor stack as local processes: the production topology without Docker.
 
 Why this exists: docker-compose.yml describes the production stack (PostgreSQL
-metadata, Redis broker, api-server, scheduler, dag-processor, Celery workers),
+metadata, Redis broker, api-server, scheduler, dag-processor, triggerer, Celery workers),
 but a test must prove that the DAGs really run distributed, on this machine,
 in CI.  This module starts exactly those roles as plain processes against the
 PostgreSQL and Redis servers running on loopback, each stack in its own fresh
@@ -329,10 +329,15 @@ class LocalCeleryStack:
         )
         self._spawn("dag-processor", ["dag-processor"])
         self._spawn("scheduler", ["scheduler"])
+        # Deferred tasks (e.g. cosmos' watcher sensors) resume only through a triggerer.
+        self._spawn(
+            "triggerer", ["triggerer"], env={"AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port())}
+        )
         self.start_workers(self.settings.workers)
         self._wait_ready("api-server", self._api_healthy)
         self._wait_ready("dag-processor", lambda: self.dag_is_serialized(DAG_ID))
-        self._wait_ready("scheduler", self._scheduler_heartbeating)
+        self._wait_ready("scheduler", lambda: self._job_heartbeating("SchedulerJob"))
+        self._wait_ready("triggerer", lambda: self._job_heartbeating("TriggererJob"))
 
     def stop(self) -> None:
         """Stop every process started here (TERM, then KILL), drop the DB, free the Redis db."""
@@ -646,11 +651,12 @@ class LocalCeleryStack:
         except (urllib.error.URLError, OSError):
             return False
 
-    def _scheduler_heartbeating(self) -> bool:
+    def _job_heartbeating(self, job_type: str) -> bool:
         return bool(
             self.sql(
-                "SELECT 1 FROM job WHERE job_type = 'SchedulerJob' AND state = 'running'"
-                " AND latest_heartbeat > now() - interval '30 seconds'"
+                "SELECT 1 FROM job WHERE job_type = %s AND state = 'running'"
+                " AND latest_heartbeat > now() - interval '30 seconds'",
+                (job_type,),
             )
         )
 
@@ -673,6 +679,20 @@ def sample_portal_env(root: Path) -> Iterator[dict[str, str]]:
         }
 
 
+def stop_on_signals() -> None:
+    """Turn SIGTERM (and an inherited ignored SIGINT) into KeyboardInterrupt, so ``with`` blocks clean up.
+
+    Without it a plain ``kill`` would end this process and leave every
+    component running, and a shell's background job would ignore Ctrl-C.
+    """
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -689,6 +709,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900, help="run: seconds to wait for the DAG run")
     args = parser.parse_args(argv)
 
+    stop_on_signals()
     home = args.home or Path(tempfile.mkdtemp(prefix="govperf-celery-"))
     with contextlib.ExitStack() as stack_exit:
         if args.real:

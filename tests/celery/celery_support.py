@@ -28,6 +28,7 @@ from celery_stack import (  # scripts/ is not a package: imported by path
     StackError,
     StackSettings,
     process_alive,
+    stop_on_signals,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "StackError",
     "StackSettings",
     "process_alive",
+    "stop_on_signals",
 ]
 
 # How long one DAG run on the sample portal may take on a loaded 2-core CI machine.

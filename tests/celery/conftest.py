@@ -1,4 +1,4 @@
-"""The real CeleryExecutor stack for this folder: PostgreSQL, Redis, api-server, dag-processor, scheduler.
+"""The real CeleryExecutor stack for this folder: PostgreSQL, Redis and every Airflow role of compose.
 
 One stack per session (starting it costs ~20 s); each test starts its own two
 Celery workers pointed at its own DATA_DIR, WAREHOUSE_PATH and sample portal,
@@ -21,6 +21,7 @@ from celery_support import (
     LocalCeleryStack,
     StackError,
     StackSettings,
+    stop_on_signals,
 )
 
 
@@ -37,6 +38,7 @@ def celery_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCele
             extra_env={"GOVPERF_RETRY_DELAY_S": str(RETRY_DELAY_S)},
         )
     )
+    stop_on_signals()  # a CI runner's SIGTERM still runs the teardown below
     started = time.monotonic()
     try:
         stack.start()

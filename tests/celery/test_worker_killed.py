@@ -58,6 +58,7 @@ def killed_run(
         )
     killed = run.kill
     retried = run.ti("extract", killed.map_index)
+    outcome = celery_stack.xcom_value(run.run_id, "extract", killed.map_index) or {}
     first_try = [h for h in run.history if h["task_id"] == "extract" and h["try_number"] == killed.try_number]
     noticed = first_try[0]["end_date"] if first_try and first_try[0]["end_date"] else None
     FIGURES["kill test"] = (
@@ -67,7 +68,8 @@ def killed_run(
         if noticed
         else f"SIGKILL {killed.worker} during extract[{killed.map_index}] (try end not recorded)"
     ) + (
-        f"; retry try {retried['try_number']} on {run.worker_of(retried)} {retried['state']};"
+        f"; retry try {retried['try_number']} on {run.worker_of(retried)} {retried['state']},"
+        f" extracted {outcome.get('extracted')} of {outcome.get('documents')} documents;"
         f" run {run.state} {(run.dag_run['end_date'] - killed.killed_at).total_seconds():.1f} s"
         " after the kill"
         f" ({run.wall_s:.1f} s from trigger)"
