@@ -297,10 +297,16 @@ def publish(settings: Settings, run_id: str) -> dict[str, Any]:
 
     path = publish_build(settings)
     summary = summarize(path)
-    write_json_atomic(run_dir(settings, run_id) / "summary.json", summary.__dict__)
+    data_docs = settings.data_docs_dir / "index.html"
+    result = summary.__dict__ | {
+        "run_id": run_id,
+        "data_docs": str(data_docs) if data_docs.exists() else None,
+    }
+    write_json_atomic(run_dir(settings, run_id) / "summary.json", result)
     for line in summary.lines():
         log.info(line)
-    return summary.__dict__
+    log.info("  quality data docs: %s", result["data_docs"])
+    return result
 
 
 def run_all(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
