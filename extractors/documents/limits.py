@@ -27,6 +27,12 @@ class ReaderLimits:
     ocr_dpi: int = 300
     ocr_timeout_s: float = 90.0
     ocr_max_pages: int = 40
+    # OCR stops starting new pages after this many seconds, so the document's own time limit
+    # (Settings.document_timeout_s) still leaves room to interpret what was read.
+    ocr_budget_s: float = 75.0
+    ocr_max_pixels: float = 12e6
+    ocr_max_skew_degrees: float = 3.0
+    ocr_skew_step_degrees: float = 0.1
     ocr_ink_threshold: int = 160
     # A dark run at least this long (inches) is a ruling line, not a stroke of a character.
     ocr_min_rule_inches: float = 0.2

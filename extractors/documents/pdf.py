@@ -10,6 +10,7 @@ sentence or pose as a figure.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,11 @@ def _ocr_scanned(
         return
     to_read = scanned_pages[: limits.ocr_max_pages]
     confidences = []
-    for number in to_read:
+    started = time.monotonic()
+    for position, number in enumerate(to_read):
+        if position and time.monotonic() - started > limits.ocr_budget_s:
+            to_read = to_read[:position]
+            break
         result = ocr_pdf_page(fast, number - 1, limits)
         page_items[number - 1] = result.items
         document.ocr_pages.append(number)
@@ -126,11 +131,12 @@ def _ocr_scanned(
         f"pages {to_read} have no text layer and were read by OCR ({limits.ocr_language}, mean word "
         f"confidence {mean}); values from them are marked ocr and may hold misread characters",
     )
-    skipped = scanned_pages[limits.ocr_max_pages :]
+    skipped = [n for n in scanned_pages if n not in to_read]
     if skipped:
         document.warn(
             "ocr_skipped",
-            f"scanned pages beyond the OCR budget of {limits.ocr_max_pages} left unread: {skipped}",
+            f"scanned pages beyond the OCR budget ({limits.ocr_max_pages} pages, "
+            f"{limits.ocr_budget_s:g}s) left unread: {skipped}",
         )
 
 

@@ -16,12 +16,16 @@ needs_tesseract = pytest.mark.skipif(
 )
 
 
-def _scan(pdf_bytes: bytes, path: Path, dpi: int = 300) -> Path:
-    """Each page rendered to a greyscale image, the images wrapped in a PDF with no text layer."""
+def _scan(pdf_bytes: bytes, path: Path, dpi: int = 300, skew_degrees: float = 0.0) -> Path:
+    """Each page rendered to a greyscale image (tilted as a hand-fed scan is), the images wrapped
+    in a PDF with no text layer."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf_bytes)
-    images = [page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for page in document]
+    images = [
+        page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L").rotate(skew_degrees, fillcolor=255)
+        for page in document
+    ]
     images[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return path
 
@@ -35,10 +39,10 @@ def _blank_scan(path: Path) -> Path:
 
 @needs_tesseract
 @pytest.mark.slow
-def test_a_scanned_report_reads_back_its_figures(tmp_path: Path) -> None:
+def test_a_tilted_scanned_report_reads_back_its_figures(tmp_path: Path) -> None:
     spec = random_report_spec(random.Random(2), kind="project")
     truth = spec_to_record(spec)
-    record = extract_file(_scan(render_report(spec, "pdf"), tmp_path / "scan.pdf"))
+    record = extract_file(_scan(render_report(spec, "pdf"), tmp_path / "scan.pdf", skew_degrees=0.8))
     assert record["error"] is None
     assert "ocr" in {w["kind"] for w in record["warnings"]}
     assert record["report"]["project_name"] == truth["report"]["project_name"]
@@ -79,3 +83,24 @@ def test_without_tesseract_a_scanned_pdf_is_ocr_unavailable(
     record = extract_file(_blank_scan(tmp_path / "blank.pdf"))
     assert record["error"]["kind"] == "ocr_unavailable"
     assert "tesseract" in record["error"]["message"]
+
+
+@needs_tesseract
+def test_pages_beyond_the_ocr_budget_are_left_unread_with_a_warning(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    from extractors.documents.limits import ReaderLimits
+    from extractors.documents.pdf import read_pdf
+
+    pages = []
+    for number in (1, 2, 3):
+        page = Image.new("L", (850, 1100), 255)
+        ImageDraw.Draw(page).text((100, 100), f"PAGE {number} 2023", fill=0, font_size=40)
+        pages.append(page)
+    path = tmp_path / "three.pdf"
+    pages[0].save(path, "PDF", resolution=100, save_all=True, append_images=pages[1:])
+    document = read_pdf(path, ReaderLimits(ocr_max_pages=2, ocr_budget_s=0.0))
+    assert document.ocr_pages == [1]
+    skipped = [w for w in document.warnings if w["kind"] == "ocr_skipped"]
+    assert skipped and "[2, 3]" in skipped[0]["message"]
+    assert "PAGE" in " ".join(p.text for p in document.paragraphs)
