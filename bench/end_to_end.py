@@ -179,8 +179,11 @@ def cli_run(
     return result
 
 
-def dag_run(served: ServedPortal, env: dict[str, str], label: str, log_dir: Path) -> RunResult:
-    """``scripts/run_nightly.sh`` once (Airflow metadata migrated beforehand, not timed here)."""
+def dag_run(
+    served: ServedPortal, env: dict[str, str], label: str, log_dir: Path, timeout_s: float | None = None
+) -> RunResult:
+    """``scripts/run_nightly.sh`` once (Airflow metadata migrated beforehand, not timed here);
+    a run still going after ``timeout_s`` is killed and reported as failed."""
     data_dir = Path(env["DATA_DIR"])
     airflow_db = data_dir / "airflow" / "airflow.db"
     if not airflow_db.exists():
@@ -197,7 +200,11 @@ def dag_run(served: ServedPortal, env: dict[str, str], label: str, log_dir: Path
     known_runs = set(_dag_run_ids(airflow_db))
     mark = served.mark()
     stats = run_measured(
-        ["bash", "scripts/run_nightly.sh"], env=env, cwd=PROJECT_ROOT, log_path=log_dir / f"{label}.log"
+        ["bash", "scripts/run_nightly.sh"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        log_path=log_dir / f"{label}.log",
+        timeout_s=timeout_s,
     )
     requests, downloads = served.since(mark)
     new_runs = [run for run in _dag_run_ids(airflow_db) if run not in known_runs]
@@ -211,6 +218,11 @@ def dag_run(served: ServedPortal, env: dict[str, str], label: str, log_dir: Path
         ok=stats.returncode == 0,
         failure=None if stats.returncode == 0 else f"run_nightly.sh exited {stats.returncode} ({log_dir})",
     )
+    if stats.timed_out:
+        result.ok = False
+        result.failure = (
+            f"run_nightly.sh killed after {timeout_s:g} s (logs: {log_dir}, {data_dir / 'last_run.log'})"
+        )
     if new_runs:
         result.tasks = _task_durations(airflow_db, new_runs[-1])
         extract = result.tasks.get("extract")
@@ -259,6 +271,7 @@ def measure_end_to_end(
     extract_workers: int,
     batch_size: int,
     run_dag: bool,
+    dag_timeout_s: float | None = None,
 ) -> dict[str, Any]:
     """First run and immediate rerun of one portal, by CLI and (optionally) by DAG, in fresh data dirs."""
     shutil.rmtree(work_dir, ignore_errors=True)
@@ -278,7 +291,7 @@ def measure_end_to_end(
                 first = cli_run(served, env, "bench_first", logs)
                 rerun = cli_run(served, env, "bench_rerun", logs) if first.ok else None
             else:
-                first = dag_run(served, env, "first", logs)
-                rerun = dag_run(served, env, "rerun", logs) if first.ok else None
+                first = dag_run(served, env, "first", logs, dag_timeout_s)
+                rerun = dag_run(served, env, "rerun", logs, dag_timeout_s) if first.ok else None
             outcome[mode] = {"first": first.to_dict(), "rerun": rerun.to_dict() if rerun else None}
     return outcome

@@ -8,7 +8,9 @@ without a sampler that could miss a short peak.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
@@ -27,6 +29,7 @@ class ProcessStats:
     cpu_s: float  # user + system of the whole tree
     peak_rss_mib: float  # largest single process of the tree
     returncode: int
+    timed_out: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -38,17 +41,27 @@ def run_measured(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     log_path: Path | None = None,
+    timeout_s: float | None = None,
 ) -> ProcessStats:
-    """Run ``command`` to completion; stdout and stderr go to ``log_path`` (or are discarded)."""
+    """Run ``command`` to completion; stdout and stderr go to ``log_path`` (or are discarded).
+
+    After ``timeout_s`` the command's whole process group (it runs in a session of
+    its own) is terminated, then killed: a hung run costs its time budget, not the bench.
+    """
     log_path = Path(log_path) if log_path else None
     if log_path:
         log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path or os.devnull, "ab") as sink:
         started = time.perf_counter()
         process = subprocess.Popen(
-            list(command), env=dict(env) if env is not None else None, cwd=cwd, stdout=sink, stderr=sink
+            list(command),
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            stdout=sink,
+            stderr=sink,
+            start_new_session=True,
         )
-        _, status, usage = os.wait4(process.pid, 0)
+        status, usage, timed_out = _wait_with_timeout(process.pid, started, timeout_s)
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     return ProcessStats(
@@ -56,7 +69,32 @@ def run_measured(
         cpu_s=usage.ru_utime + usage.ru_stime,
         peak_rss_mib=usage.ru_maxrss / KIB_PER_MIB,
         returncode=process.returncode,
+        timed_out=timed_out,
     )
+
+
+_WAIT_POLL_S = 0.2
+_TERMINATE_GRACE_S = 10.0
+
+
+def _wait_with_timeout(pid: int, started: float, timeout_s: float | None):  # type: ignore[no-untyped-def]
+    """``os.wait4`` for ``pid``; past the timeout, SIGTERM then SIGKILL its process group."""
+    if timeout_s is None:
+        _, status, usage = os.wait4(pid, 0)
+        return status, usage, False
+    signals = [(timeout_s, signal.SIGTERM), (timeout_s + _TERMINATE_GRACE_S, signal.SIGKILL)]
+    timed_out = False
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return status, usage, timed_out
+        elapsed = time.perf_counter() - started
+        while signals and elapsed >= signals[0][0]:
+            _, sent = signals.pop(0)
+            timed_out = True
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, sent)
+        time.sleep(_WAIT_POLL_S)
 
 
 def children_peak_rss_mib() -> float:

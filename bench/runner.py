@@ -104,6 +104,7 @@ def run_benchmarks(settings: BenchSettings, *, quick: bool = False) -> dict[str,
                     extract_workers=settings.extract_workers,
                     batch_size=settings.extract_batch_size,
                     run_dag=settings.run_dag and n <= settings.dag_max_reports,
+                    dag_timeout_s=settings.dag_timeout_s,
                 )
             )
         return outcomes
@@ -131,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sizes", type=int, nargs="+", help="portal sizes for end to end [10 100 1000]")
     parser.add_argument("--no-dag", action="store_true", help="end to end through the CLI only, not Airflow")
     parser.add_argument("--dag-max-reports", type=int, help="largest portal the DAG runs on [1000]")
+    parser.add_argument("--dag-timeout", type=float, help="seconds before a DAG run is killed [1800]")
     parser.add_argument("--generated-pdfs", type=int, help="generated PDFs in the extraction corpus [20]")
     parser.add_argument("--seeds-dir", type=Path, help="seed PDFs [../shared/corpus/seeds]")
     parser.add_argument("--bench-dir", type=Path, help="cache, work dirs and results [DATA_DIR/bench]")
@@ -154,6 +156,8 @@ def settings_from_args(args: argparse.Namespace) -> BenchSettings:
         changes["run_dag"] = False
     if args.dag_max_reports is not None:
         changes["dag_max_reports"] = args.dag_max_reports
+    if args.dag_timeout is not None:
+        changes["dag_timeout_s"] = args.dag_timeout
     if args.generated_pdfs is not None:
         changes["generated_pdfs"] = args.generated_pdfs
     if args.seeds_dir:

@@ -42,6 +42,7 @@ class BenchSettings:
     extract_batch_size: int = 50  # EXTRACT_BATCH_SIZE of the end-to-end runs
     run_dag: bool = True  # also run the Airflow DAG (airflow dags test) per portal size
     dag_max_reports: int = 1000  # largest portal the DAG path runs on
+    dag_timeout_s: float = 1800.0  # a DAG run still going after this is killed and reported failed
     items: tuple[str, ...] = ("extraction", "scaling", "end_to_end", "warehouse", "crawl")
     seeds_dir: Path | None = None  # the seed corpus; None: ../shared/corpus/seeds beside the repo
     targets: Targets = field(default_factory=Targets)
