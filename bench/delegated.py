@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,7 @@ def _accepts_out(command: list[str], env: dict[str, str]) -> bool:
         )
     except OSError:
         return False
-    return shown.returncode == 0 and "--out" in shown.stdout
+    return shown.returncode == 0 and re.search(r"--out(?![\w-])", shown.stdout) is not None
 
 
 def run_delegated(name: str, log_dir: Path, *, quick: bool) -> dict[str, Any]:
