@@ -27,6 +27,10 @@ class ReaderLimits:
     ocr_dpi: int = 300
     ocr_timeout_s: float = 90.0
     ocr_max_pages: int = 40
+    # A page is OCR'd when an image covers this share of it and its text layer has fewer
+    # characters than this (page numbers or a watermark stamped over a scan).
+    ocr_min_image_share: float = 0.3
+    ocr_max_overlay_chars: int = 40
     # OCR stops starting new pages after this many seconds, so the document's own time limit
     # (Settings.document_timeout_s) still leaves room to interpret what was read.
     ocr_budget_s: float = 75.0

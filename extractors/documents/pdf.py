@@ -61,11 +61,11 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
             for number, page in enumerate(pages, start=1):
                 quick = _read_plain_page(fast, number - 1) if fast is not None else None
                 if quick is not None:
-                    items, has_text, has_images = quick
+                    items, text_chars, image_share = quick
                 else:
-                    items, has_text = _read_page(page, number)
-                    has_images = bool(page.images)
-                if not has_text and has_images:
+                    items, text_chars = _read_page(page, number)
+                    image_share = _image_share(page)
+                if _is_scanned(text_chars, image_share, limits):
                     scanned_pages.append(number)
                 page_items.append(items)
             document = Document(format="pdf", blocks=[], page_count=len(pages))
@@ -140,6 +140,28 @@ def _ocr_scanned(
         )
 
 
+def _is_scanned(text_chars: int, image_share: float, limits: ReaderLimits) -> bool:
+    """A page is a scan when an image covers most of it and its text layer is (nearly) empty.
+
+    Why "nearly": portals stamp page numbers or a watermark as text over scanned pages, so an
+    empty text layer alone would miss them; a page of real text never has only a few characters
+    on top of a page-sized image.
+    """
+    return image_share >= limits.ocr_min_image_share and text_chars < limits.ocr_max_overlay_chars
+
+
+def _image_share(page: Any) -> float:
+    """The share of the page the largest image covers (pdfplumber page)."""
+    area = float(page.width * page.height) or 1.0
+    return max(
+        (
+            (float(i["x1"]) - float(i["x0"])) * (float(i["bottom"]) - float(i["top"])) / area
+            for i in page.images
+        ),
+        default=0.0,
+    )
+
+
 def _classify_pdf_error(exc: Exception) -> DocumentError:
     """pdfplumber wraps pdfminer's errors (PdfminerException(PDFPasswordIncorrect())): look inside."""
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
@@ -149,7 +171,7 @@ def _classify_pdf_error(exc: Exception) -> DocumentError:
     return DocumentError("truncated", f"the PDF is damaged or incomplete ({text})")
 
 
-def _read_page(page: Any, number: int) -> tuple[list[tuple[float, Any]], bool]:
+def _read_page(page: Any, number: int) -> tuple[list[tuple[float, Any]], int]:
     """(top, item) pairs: ("line", dict) for text lines outside tables, ("table", Table)."""
     items: list[tuple[float, Any]] = []
     tables = page.find_tables()
@@ -173,7 +195,7 @@ def _read_page(page: Any, number: int) -> tuple[list[tuple[float, Any]], bool]:
         if text:
             items.append((line["top"], ("line", {**line, "page_height": page.height})))
     items.sort(key=lambda pair: pair[0])
-    return items, bool(page.chars)
+    return items, sum(1 for char in page.chars if char["text"].strip())
 
 
 def _pdfium_page_count(path: Path) -> int | None:
@@ -197,7 +219,7 @@ def _open_pdfium(path: Path) -> Any:
         return None
 
 
-def _read_plain_page(pdf: Any, index: int) -> tuple[list[tuple[float, Any]], bool, bool] | None:
+def _read_plain_page(pdf: Any, index: int) -> tuple[list[tuple[float, Any]], int, float] | None:
     """Text lines of a page without any drawn paths (so without ruled tables) via pypdfium2.
 
     Why: pdfplumber parses every page's layout in Python (~20x slower); a page with no
@@ -211,13 +233,19 @@ def _read_plain_page(pdf: Any, index: int) -> tuple[list[tuple[float, Any]], boo
     except Exception:
         return None
     try:
-        kinds = {obj.type for obj in page.get_objects(max_depth=1)}
-        if pdfium_c.FPDF_PAGEOBJ_PATH in kinds:
+        objects = list(page.get_objects(max_depth=1))
+        if any(obj.type == pdfium_c.FPDF_PAGEOBJ_PATH for obj in objects):
             return None
         height = page.get_height()
+        area = (page.get_width() * height) or 1.0
+        image_share = 0.0
+        for obj in objects:
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                left, bottom, right, top = obj.get_bounds()
+                image_share = max(image_share, (right - left) * (top - bottom) / area)
         text_page = page.get_textpage()
         try:
-            has_text = text_page.count_chars() > 0
+            text_chars = len("".join(text_page.get_text_range().split()))
             runs = []
             for i in range(text_page.count_rects()):
                 left, bottom, right, top = text_page.get_rect(i)
@@ -236,7 +264,7 @@ def _read_plain_page(pdf: Any, index: int) -> tuple[list[tuple[float, Any]], boo
             text_page.close()
     finally:
         page.close()
-    return _runs_to_lines(runs, height), has_text, pdfium_c.FPDF_PAGEOBJ_IMAGE in kinds
+    return _runs_to_lines(runs, height), text_chars, image_share
 
 
 def _runs_to_lines(runs: list[dict[str, Any]], height: float) -> list[tuple[float, Any]]:

@@ -104,3 +104,27 @@ def test_pages_beyond_the_ocr_budget_are_left_unread_with_a_warning(tmp_path: Pa
     skipped = [w for w in document.warnings if w["kind"] == "ocr_skipped"]
     assert skipped and "[2, 3]" in skipped[0]["message"]
     assert "PAGE" in " ".join(p.text for p in document.paragraphs)
+
+
+@needs_tesseract
+def test_a_scan_with_a_page_number_stamped_as_text_is_still_read_by_ocr(tmp_path: Path) -> None:
+    """Portals overlay page numbers as text on scanned pages: a few characters are not a text layer."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    image = Image.new("L", (850, 1100), 255)
+    ImageDraw.Draw(image).text((100, 100), "SCANNED 2023 REPORT", fill=0, font_size=40)
+    image_path = tmp_path / "page.png"
+    image.save(image_path)
+    path = tmp_path / "stamped.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=A4)
+    sheet.drawImage(str(image_path), 0, 0, width=A4[0], height=A4[1])
+    sheet.drawString(A4[0] / 2, 20, "- 1 -")
+    sheet.showPage()
+    sheet.save()
+    from extractors.documents.pdf import read_pdf
+
+    document = read_pdf(path)
+    assert document.ocr_pages == [1]
+    assert "SCANNED" in " ".join(p.text for p in document.paragraphs)
