@@ -6,7 +6,10 @@ profile block or corrupt each other (-env:UserInstallation per conversion).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -19,6 +22,24 @@ from extractors.documents.model import Document, DocumentError
 def soffice_binary() -> str | None:
     """Path of the LibreOffice binary, or None when it is not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _run_converter(command: list[str], timeout_s: float) -> None:
+    """Run soffice in its own process group and kill the whole group on timeout.
+
+    Why the group: ``soffice`` is a wrapper that starts ``soffice.bin``; killing only the
+    wrapper would leave the converter running (and holding memory) after the timeout.
+    """
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired as exc:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise DocumentError("timeout", f"LibreOffice took longer than {timeout_s:g}s") from exc
 
 
 def read_doc(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
@@ -42,12 +63,7 @@ def read_doc(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
             str(work_dir / "out"),
             str(source),
         ]
-        try:
-            subprocess.run(command, capture_output=True, timeout=limits.soffice_timeout_s, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise DocumentError(
-                "timeout", f"LibreOffice took longer than {limits.soffice_timeout_s}s"
-            ) from exc
+        _run_converter(command, limits.soffice_timeout_s)
         converted = work_dir / "out" / "input.docx"
         if not converted.exists():
             raise DocumentError("truncated", "LibreOffice could not convert the .doc file")

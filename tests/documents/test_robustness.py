@@ -191,3 +191,36 @@ def test_a_report_page_saved_in_gbk_reads_like_the_utf8_one(tmp_path: Path) -> N
     assert from_gbk["report"] == from_utf8["report"]
     assert from_gbk["budget_facts"] == from_utf8["budget_facts"]
     assert from_gbk["indicators"] == from_utf8["indicators"]
+
+
+def test_a_hanging_converter_is_killed_with_its_children(tmp_path: Path) -> None:
+    """The .doc converter runs in its own process group; on timeout nothing of it survives."""
+
+    from extractors.documents.doc import _run_converter
+    from extractors.documents.model import DocumentError
+
+    marker = tmp_path / "child.pid"
+    script = f"sleep 30 & echo $! > {marker}; wait"
+    with pytest.raises(DocumentError) as caught:
+        _run_converter(["sh", "-c", script], timeout_s=0.5)
+    assert caught.value.kind == "timeout"
+    child = int(marker.read_text())
+    assert _gone_within(child, seconds=2.5)
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    """Whether process ``pid`` no longer exists (or is a zombie awaiting its reaper) within ``seconds``."""
+    import os
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        status = Path(f"/proc/{pid}/status")
+        if status.exists() and "\nState:\tZ" in status.read_text():
+            return True
+        time.sleep(0.05)
+    return False
