@@ -13,21 +13,35 @@ build the warehouse with dbt and publish it atomically to `WAREHOUSE_PATH`.
 | `extract` | one mapped task per batch; each document in a time- and memory-limited process | per batch |
 | `stage` | writes this run's Parquet batch | once |
 | `validate` | GX suites; failures quarantined, every result kept for the `quality` schema | once |
-| `dbt_build` | `dbt build` into the build file (pool `warehouse`, one slot) | once |
+| `prepare_build` | copies the published file to the build file: dbt builds incrementally | once |
+| `dbt_build` | cosmos `DbtTaskGroup`: one `dbt build`, then a task per model and its tests | per model |
 | `publish` | checkpoint, rename over the served file, Parquet export (pool `warehouse`) | once |
 
-Every task calls `extractors.pipeline`; `python -m extractors <step>` runs the
-same step without Airflow.  Only paths and counts travel through XCom.
+Every task calls `extractors.pipeline` (the dbt group runs the same dbt project as
+`python -m extractors build`); `python -m extractors <step>` runs the same step
+without Airflow.  Only paths and counts travel through XCom.
+
+`prepare_build`, the dbt group (one `dbt build` in pool `warehouse`; each model task a
+watcher that, retried, re-runs its model) and `publish` all hold the `warehouse` slot.
+
+Why cosmos in WATCHER mode: each model is a visible task with its tests and retries, yet
+the warehouse is built by **one** `dbt build` process — DuckDB has a single writer, and
+one dbt invocation per model would pay dbt's start-up and parse (~5 s) 27 times a night.
+The group is rendered from a dbt manifest (`extractors.warehouse.ensure_manifest`:
+re-parsed in a child process only when `dbt/` changed), so parsing this file never
+imports dbt.
 """
 
 from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from airflow.sdk import dag, get_current_context, task
 
 WAREHOUSE_POOL = "warehouse"  # one slot: DuckDB allows a single writer
+DBT_GROUP_ID = "dbt_build"
 
 # A task whose worker died is retried on another one after this delay (then
 # backing off exponentially).  GOVPERF_RETRY_DELAY_S shortens it where workers
@@ -47,6 +61,67 @@ def _settings():
     from extractors.settings import load_settings
 
     return load_settings()
+
+
+def _dbt_task_group():
+    """The cosmos group that builds the warehouse: one producer `dbt build`, a watcher per node."""
+    import sys
+
+    from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+
+    from extractors.warehouse import dbt_environment, ensure_manifest
+
+    settings = _settings()
+    environment = dbt_environment(settings)
+    passed = {name: environment[name] for name in ("GOVPERF_BUILD_PATH", "GOVPERF_STAGING_DIR")}
+    passed |= {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_USE_COLORS": "false"}
+    group = DbtTaskGroup(
+        group_id=DBT_GROUP_ID,
+        project_config=ProjectConfig(
+            dbt_project_path=settings.dbt_project_dir,
+            manifest_path=ensure_manifest(settings),
+            env_vars=passed,
+            install_dbt_deps=False,
+        ),
+        profile_config=ProfileConfig(
+            profile_name="govperf",
+            target_name="build",
+            profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.WATCHER,
+            # a child process: the DuckDB file is closed when dbt ends, before publish opens it
+            invocation_mode=InvocationMode.SUBPROCESS,
+            dbt_executable_path=str(Path(sys.executable).parent / "dbt"),
+        ),
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH),
+        operator_args={"pool": WAREHOUSE_POOL, "install_deps": False},
+        default_args=DEFAULT_ARGS,
+    )
+    _watch_after_the_build(group)
+    return group
+
+
+def _watch_after_the_build(group) -> None:
+    """Start the model tasks once the one `dbt build` has ended (as cosmos's own DbtDag does).
+
+    They then only read each model's outcome, and a failed model's task retries by
+    re-running that model alone.  Left parallel to the build, a watcher could take the
+    `warehouse` slot (or a sequential runner such as `airflow dags test`) before the build
+    starts and wait for it forever.  `all_done`: they run when the build failed too, so each
+    failed model shows as its own failed, retried task.
+    """
+    members = {member.task_id: member for member in group.iter_tasks()}
+    producer = next(
+        member for task_id, member in members.items() if task_id.endswith(".dbt_producer_watcher")
+    )
+    for task_id, member in members.items():
+        if member is producer or task_id.endswith(".dbt_producer_watcher_done"):
+            continue
+        if not member.upstream_task_ids & members.keys():
+            producer >> member
+            member.trigger_rule = "all_done"
 
 
 def _run_id() -> str:
@@ -103,10 +178,10 @@ def govperf_nightly():
         return validate_step(_settings(), _run_id())
 
     @task(pool=WAREHOUSE_POOL)
-    def dbt_build() -> dict:
-        from extractors.pipeline import build
+    def prepare_build() -> str:
+        from extractors.publish import prepare_build as prepare
 
-        return build(_settings())
+        return str(prepare(_settings()))
 
     @task(pool=WAREHOUSE_POOL)
     def publish() -> dict:
@@ -120,7 +195,7 @@ def govperf_nightly():
     extracted = extract.expand(batch_path=batches)
     staged = stage()
     extracted >> staged
-    staged >> validate() >> dbt_build() >> publish()
+    staged >> validate() >> prepare_build() >> _dbt_task_group() >> publish()
 
 
 govperf_nightly()

@@ -239,16 +239,55 @@ def dbt_build(
     )
 
 
-def dbt_parse(settings: Settings, *, options: DbtRunOptions | None = None) -> Path:
-    """``dbt parse`` → ``target/manifest.json`` (what cosmos loads instead of running ``dbt ls``)."""
+def dbt_parse(
+    settings: Settings, *, options: DbtRunOptions | None = None, target_dir: Path | None = None
+) -> Path:
+    """``dbt parse`` → ``<target_dir>/manifest.json`` (what cosmos loads instead of running ``dbt ls``)."""
     options = options or DbtRunOptions()
-    exit_code, tail = _run_streaming(
-        _dbt_command(settings, "parse", options, []), dbt_environment(settings), options
-    )
-    manifest = dbt_target_dir(settings) / "manifest.json"
+    target_dir = target_dir or dbt_target_dir(settings)
+    command = _dbt_command(settings, "parse", options, [])
+    command[command.index("--target-path") + 1] = str(target_dir)
+    exit_code, tail = _run_streaming(command, dbt_environment(settings), options)
+    manifest = target_dir / "manifest.json"
     if exit_code != 0 or not manifest.exists():
         raise WarehouseBuildError(f"dbt parse failed (exit {exit_code}):\n  " + "\n  ".join(tail))
     return manifest
+
+
+# Files whose change changes the dbt graph (and so the manifest cosmos renders the DAG from).
+_PROJECT_SOURCE_SUFFIXES = frozenset({".sql", ".yml", ".yaml", ".csv"})
+
+
+def manifest_path(settings: Settings) -> Path:
+    """The manifest the DAG renders from: its own target dir, never rewritten by a build."""
+    return settings.data_dir / "dbt" / "manifest" / "manifest.json"
+
+
+def _project_mtime(project_dir: Path) -> float:
+    return max(
+        (path.stat().st_mtime for path in project_dir.rglob("*") if path.suffix in _PROJECT_SOURCE_SUFFIXES),
+        default=0.0,
+    )
+
+
+def ensure_manifest(settings: Settings, *, options: DbtRunOptions | None = None) -> Path:
+    """The dbt manifest for rendering the DAG, re-parsed only when dbt/ changed since.
+
+    Why at DAG-parse time and not in setup: a fresh clone, a `git pull` or an edited model must
+    never leave Airflow rendering yesterday's graph, and nobody should have to remember a step.
+    The check is a stat of the project files; ``dbt parse`` runs in a child process (dbt is never
+    imported by the DAG processor), under a file lock so concurrent parsers parse once.
+    """
+    import fcntl
+
+    manifest = manifest_path(settings)
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with open(manifest.parent / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if manifest.exists() and manifest.stat().st_mtime >= _project_mtime(settings.dbt_project_dir):
+            return manifest
+        logger.info("dbt project changed since %s was written: re-parsing", manifest)
+        return dbt_parse(settings, options=options, target_dir=manifest.parent)
 
 
 # ---------------------------------------------------------------- region seed

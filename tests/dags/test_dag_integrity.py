@@ -39,6 +39,13 @@ def test_every_task_retries_with_backoff(dagbag) -> None:
         assert task.retry_exponential_backoff, task.task_id
 
 
+DBT_PRODUCER = "dbt_build.dbt_producer_watcher"
+
+
+def _dbt_tasks(dag) -> list:
+    return [task for task in dag.tasks if task.task_id.startswith("dbt_build.")]
+
+
 def test_hops_run_in_pipeline_order(dagbag) -> None:
     dag = dagbag.dags["govperf_nightly"]
     order = [
@@ -48,17 +55,53 @@ def test_hops_run_in_pipeline_order(dagbag) -> None:
         "extract",
         "stage",
         "validate",
-        "dbt_build",
+        "prepare_build",
+        DBT_PRODUCER,
+        "dbt_build.dbt_producer_watcher_done",
         "publish",
     ]
     for upstream, downstream in itertools.pairwise(order):
         assert downstream in dag.get_task(upstream).downstream_task_ids, (upstream, downstream)
+    # publish waits for every model's and test's outcome, not only for the build process
+    leaves = [task for task in _dbt_tasks(dag) if not task.downstream_task_ids - {"publish"}]
+    assert len(leaves) > 5
+    assert all("publish" in task.downstream_task_ids for task in leaves)
+
+
+def test_every_dbt_model_and_its_tests_is_a_visible_task(dagbag) -> None:
+    import json
+
+    from extractors.settings import load_settings
+    from extractors.warehouse import manifest_path
+
+    manifest = json.loads(manifest_path(load_settings()).read_text(encoding="utf-8"))
+    models = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "model"}
+    task_ids = {task.task_id for task in _dbt_tasks(dagbag.dags["govperf_nightly"])}
+    assert {"fct_budget_execution", "fct_indicator_achievement", "dim_region", "dim_indicator"} <= models
+    missing = sorted(
+        name
+        for name in models
+        if f"dbt_build.{name}.run" not in task_ids or f"dbt_build.{name}.test" not in task_ids
+    )
+    assert missing == []
+    assert "dbt_build.region_divisions.seed" in task_ids
 
 
 def test_warehouse_writers_share_the_single_slot_pool(dagbag) -> None:
+    """prepare_build, the one dbt build, every model task (a retry re-runs its model) and publish."""
     dag = dagbag.dags["govperf_nightly"]
-    assert dag.get_task("dbt_build").pool == "warehouse"
-    assert dag.get_task("publish").pool == "warehouse"
+    writers = ["prepare_build", "publish"] + [
+        task.task_id for task in _dbt_tasks(dag) if task.task_id != "dbt_build.dbt_producer_watcher_done"
+    ]
+    assert {dag.get_task(task_id).pool for task_id in writers} == {"warehouse"}
+
+
+def test_dbt_group_runs_dbt_as_a_child_process_with_the_warehouse_paths(dagbag) -> None:
+    from cosmos.constants import InvocationMode
+
+    producer = dagbag.dags["govperf_nightly"].get_task(DBT_PRODUCER)
+    assert producer.invocation_mode == InvocationMode.SUBPROCESS
+    assert {"GOVPERF_BUILD_PATH", "GOVPERF_STAGING_DIR"} <= set(producer.env)
 
 
 def test_document_work_is_dynamically_mapped(dagbag) -> None:
@@ -81,7 +124,7 @@ def test_parsing_the_dag_imports_no_heavy_library() -> None:
         "import sys, runpy; runpy.run_path(sys.argv[1]);"
         "names = ('great_expectations', 'dbt', 'pdfplumber', 'duckdb', 'pandas');"
         "heavy = [m for m in names if m in sys.modules];"
-        "print(','.join(heavy))"
+        "print('heavy:' + ','.join(heavy))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(DAGS_DIR / "govperf_nightly.py")],
@@ -90,4 +133,5 @@ def test_parsing_the_dag_imports_no_heavy_library() -> None:
         check=True,
         timeout=120,
     )
-    assert result.stdout.strip().splitlines()[-1:] in ([], [""]), result.stdout
+    marker = [line for line in result.stdout.splitlines() if line.startswith("heavy:")]
+    assert marker == ["heavy:"], result.stdout[-3000:]

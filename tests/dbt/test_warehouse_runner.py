@@ -122,3 +122,23 @@ def test_missing_dbt_executable_is_a_clear_error(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(sys, "executable", str(tmp_path / "bin" / "python"))
     with pytest.raises(WarehouseBuildError, match="dbt executable not found"):
         warehouse.dbt_executable()
+
+
+def test_manifest_is_parsed_once_and_again_only_when_the_project_changed(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DAG renders from this manifest at parse time: no dbt run while dbt/ is unchanged."""
+    parses: list[Path] = []
+
+    def fake_parse(settings: Settings, *, options=None, target_dir: Path) -> Path:
+        parses.append(target_dir)
+        (target_dir / "manifest.json").write_text("{}", encoding="utf-8")
+        return target_dir / "manifest.json"
+
+    monkeypatch.setattr(warehouse, "dbt_parse", fake_parse)
+    first = warehouse.ensure_manifest(settings)
+    assert first == warehouse.manifest_path(settings) and len(parses) == 1
+    assert warehouse.ensure_manifest(settings) == first and len(parses) == 1
+    monkeypatch.setattr(warehouse, "_project_mtime", lambda project_dir: first.stat().st_mtime + 1)
+    warehouse.ensure_manifest(settings)
+    assert len(parses) == 2
