@@ -241,17 +241,16 @@ def _dag_run_ids(airflow_db: Path) -> list[str]:
 
 
 def _task_durations(airflow_db: Path, run_id: str) -> dict[str, dict[str, Any]]:
-    """Per task: mapped instances, summed duration and span (first start to last end), from the metadata."""
+    """Per task: mapped instances, summed duration, first start and last end, from the metadata."""
     query = """
-        SELECT task_id, count(*), sum(duration),
-               (julianday(max(end_date)) - julianday(min(start_date))) * 86400.0
+        SELECT task_id, count(*), sum(duration), min(start_date), max(end_date)
         FROM task_instance WHERE dag_id = 'govperf_nightly' AND run_id = ? GROUP BY task_id
     """
     with sqlite3.connect(f"file:{airflow_db}?mode=ro", uri=True) as connection:
         rows = connection.execute(query, (run_id,)).fetchall()
     return {
-        task: {"instances": count, "duration_s": duration, "span_s": span}
-        for task, count, duration, span in rows
+        task: {"instances": count, "duration_s": duration, "first_start": start, "last_end": end}
+        for task, count, duration, start, end in rows
     }
 
 

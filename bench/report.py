@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
@@ -111,12 +112,33 @@ def scaling_rows(result: dict[str, Any], targets: Targets) -> Iterator[Row]:
 def _hop_times(run: dict[str, Any]) -> str:
     if run["mode"] == "cli":
         return ", ".join(f"{h['hop']} {h['wall_s']:.1f}" for h in run["hops"])
-    tasks = run.get("tasks") or {}
-    return ", ".join(
-        f"{task} {tasks[task]['span_s']:.1f}"
-        for task in DAG_TASK_ORDER
-        if task in tasks and tasks[task]["span_s"]
-    )
+    groups = dag_task_groups(run.get("tasks") or {})
+    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in groups.items())
+
+
+def dag_task_groups(tasks: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Seconds per DAG task, a task group (``dbt_build.<node>.run``) counted as one: from its first
+    start to its last end when known, else its summed durations; in DAG order."""
+    spans: dict[str, list[Any]] = {}
+    for task_id, task in tasks.items():
+        group = task_id.split(".", 1)[0]
+        entry = spans.setdefault(group, [0.0, None, None])
+        entry[0] += task.get("duration_s") or task.get("span_s") or 0.0
+        if task.get("first_start") and task.get("last_end"):
+            entry[1] = min(filter(None, (entry[1], task["first_start"])))
+            entry[2] = max(filter(None, (entry[2], task["last_end"])))
+    seconds: dict[str, float] = {}
+    for group, (summed, first, last) in spans.items():
+        if first and last:
+            seconds[group] = (_as_datetime(last) - _as_datetime(first)).total_seconds()
+        else:
+            seconds[group] = summed
+    order = {name: number for number, name in enumerate(DAG_TASK_ORDER)}
+    return dict(sorted(seconds.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+
+
+def _as_datetime(text: str) -> datetime:
+    return datetime.fromisoformat(str(text).replace(" ", "T"))
 
 
 def end_to_end_rows(results: list[dict[str, Any]], targets: Targets) -> Iterator[Row]:

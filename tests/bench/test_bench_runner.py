@@ -10,7 +10,7 @@ import pytest
 
 from bench.corpus import cached_pdf_reports, cached_portal
 from bench.end_to_end import ServedPortal, bench_registry, cli_run, run_environment
-from bench.report import all_rows, format_table
+from bench.report import all_rows, dag_task_groups, format_table
 from bench.runner import main, run_benchmarks, write_results
 from bench.settings import BenchSettings
 from extractors.samples import running_sample_portal
@@ -111,3 +111,21 @@ def test_table_reprints_from_a_results_file(tmp_path: Path, capsys: pytest.Captu
     path.write_text(json.dumps(results), encoding="utf-8")
     assert main(["--table", str(path)]) == 0
     assert "not built yet" in capsys.readouterr().out
+
+
+def test_a_dag_task_group_counts_as_one_hop_in_dag_order() -> None:
+    tasks = {
+        "publish": {"duration_s": 1.0},
+        "dbt_build.stg_reports.run": {
+            "duration_s": 2.0,
+            "first_start": "2026-01-01 00:00:00.5",
+            "last_end": "2026-01-01 00:00:03",
+        },
+        "dbt_build.stg_reports.test": {
+            "duration_s": 1.0,
+            "first_start": "2026-01-01 00:00:03",
+            "last_end": "2026-01-01 00:00:05",
+        },
+        "extract": {"duration_s": 4.0},
+    }
+    assert dag_task_groups(tasks) == {"extract": 4.0, "dbt_build": 4.5, "publish": 1.0}
