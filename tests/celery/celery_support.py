@@ -45,8 +45,9 @@ __all__ = [
     "stop_on_signals",
 ]
 
-# How long one DAG run on the sample portal may take on a loaded 2-core CI machine.
-RUN_TIMEOUT_S = 300
+# How long one DAG run on the sample portal may take on a loaded 2-core CI machine (the dbt
+# task group's ~60 model tasks pass one by one through the one-slot warehouse pool).
+RUN_TIMEOUT_S = 600
 # A killed worker's task is failed by the scheduler after this long without a heartbeat ...
 HEARTBEAT_TIMEOUT_S = 20
 HEARTBEAT_CHECK_INTERVAL_S = 3
