@@ -99,6 +99,18 @@ def scaling_rows(result: dict[str, Any], targets: Targets) -> Iterator[Row]:
                 f"≥ {goal:g}×" if goal else "",
                 _verdict(speedup >= goal) if goal and speedup else "",
             )
+            machine = run.get("machine")
+            if machine:
+                yield Row(
+                    item,
+                    f"{workers} busy-loop processes: speed-up this machine gave (same moment)",
+                    _num(machine["speedup"], 2, "×"),
+                )
+                yield Row(
+                    item,
+                    f"{workers} workers: speed-up ÷ machine's",
+                    _num(run.get("efficiency_vs_machine"), 2),
+                )
         peak = run["peak_rss_per_worker_mib"]
         yield Row(
             item,

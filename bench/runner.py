@@ -34,8 +34,14 @@ QUICK_PORTAL_SIZES = (10, 100)
 log = logging.getLogger("bench")
 
 
-def run_benchmarks(settings: BenchSettings, *, quick: bool = False) -> dict[str, Any]:
-    """Run the selected items; returns the results dict that ``report.all_rows`` turns into the table."""
+def run_benchmarks(
+    settings: BenchSettings, *, quick: bool = False, results_path: Path | None = None
+) -> dict[str, Any]:
+    """Run the selected items; returns the results dict that ``report.all_rows`` turns into the table.
+
+    With ``results_path``, the results so far are written after every item, so a long run that is
+    stopped still leaves the figures it has.
+    """
     settings.bench_dir.mkdir(parents=True, exist_ok=True)
     logs = settings.bench_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -68,6 +74,8 @@ def run_benchmarks(settings: BenchSettings, *, quick: bool = False) -> dict[str,
         results["load"][name]["after"] = machine_load()
         results["load"][name]["seconds"] = time.perf_counter() - started
         log.info("bench: %s done in %.0f s", name, results["load"][name]["seconds"])
+        if results_path is not None:
+            write_results(results, settings, results_path)
 
     corpus: list[Path] = []
 
@@ -176,8 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = json.loads(args.table.read_text(encoding="utf-8"))
         print(format_table(all_rows(results, settings.targets)))
         return 0
-    results = run_benchmarks(settings, quick=args.quick)
     out = args.out or settings.results_path
+    results = run_benchmarks(settings, quick=args.quick, results_path=out)
     table = write_results(results, settings, out)
     print(table)
     for name in ("warehouse", "crawl"):

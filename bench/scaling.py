@@ -36,8 +36,43 @@ def extract_with_workers(paths: Sequence[Path], workers: int) -> dict[str, Any]:
     }
 
 
+CALIBRATION_LOOPS = 20_000_000  # pure-Python iterations per calibration process (~1 s of CPU)
+
+
+def _spin(loops: int) -> int:
+    total = 0
+    for number in range(loops):
+        total += number & 7
+    return total
+
+
+def machine_parallelism(processes: int, loops: int = CALIBRATION_LOOPS) -> dict[str, float]:
+    """How much faster ``processes`` CPU-bound processes finish ``processes`` units of work than one
+    process finishes one, right now: the speed-up this machine can give at all.
+
+    Why: on a shared machine the second core may be busy with someone else's work; the extract
+    speed-up is only meaningful next to what pure CPU work gets at the same moment.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+    def wall(count: int) -> float:
+        started = time.perf_counter()
+        workers = [context.Process(target=_spin, args=(loops,)) for _ in range(count)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return time.perf_counter() - started
+
+    one, many = wall(1), wall(processes)
+    return {"processes": processes, "one_s": one, "many_s": many, "speedup": processes * one / many}
+
+
 def measure_scaling(paths: Sequence[Path], worker_counts: Sequence[int], pages: int, log_dir: Path) -> dict:
-    """Speed-up of each worker count over the first one, measured in fresh child processes."""
+    """Speed-up of each worker count over the first one, measured in fresh child processes, each
+    next to the machine's available parallelism measured just before it."""
     runs = []
     for workers in worker_counts:
         out = log_dir / f"scaling_{workers}.json"
@@ -48,11 +83,15 @@ def measure_scaling(paths: Sequence[Path], worker_counts: Sequence[int], pages: 
             raise RuntimeError(f"scaling run with {workers} workers failed; see {log_dir}")
         result = json.loads(out.read_text(encoding="utf-8"))
         result["pages_per_s"] = pages / result["wall_s"] if result["wall_s"] else None
+        result["machine"] = machine_parallelism(workers) if workers > 1 else None
         result["tree_cpu_s"] = stats.cpu_s
         runs.append(result)
     base = runs[0]["wall_s"]
     for run in runs:
         run["speedup"] = base / run["wall_s"] if run["wall_s"] else None
+        machine = run.get("machine")
+        if machine and run["speedup"]:
+            run["efficiency_vs_machine"] = run["speedup"] / machine["speedup"]
     return {"pages": pages, "runs": runs}
 
 

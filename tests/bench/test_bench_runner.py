@@ -49,6 +49,7 @@ def test_extraction_and_scaling_items_give_rates_ratios_and_rss(tmp_path: Path) 
     assert all(run["errors"] == 0 and run["documents"] == 2 for run in runs)
     assert all(0 < run["peak_rss_per_worker_mib"] < load_settings().document_memory_mb for run in runs)
     assert runs[0]["speedup"] == 1.0
+    assert runs[1]["machine"]["speedup"] > 0 and runs[1]["efficiency_vs_machine"] > 0
     out = tmp_path / "results.json"
     table = write_results(results, settings, out)
     written = json.loads(out.read_text(encoding="utf-8"))
