@@ -15,6 +15,7 @@ build the warehouse with dbt and publish it atomically to `WAREHOUSE_PATH`.
 | `validate` | GX suites; failures quarantined, every result kept for the `quality` schema | once |
 | `prepare_build` | copies the published file to the build file: dbt builds incrementally | once |
 | `dbt_build` | cosmos `DbtTaskGroup`: one `dbt build`, then a task per model and its tests | per model |
+| `dbt_docs` | `dbt docs generate`, the site published beside the warehouse (`<name>_docs/`) | once |
 | `publish` | checkpoint, rename over the served file, Parquet export (pool `warehouse`) | once |
 
 Every task calls `extractors.pipeline` (the dbt group runs the same dbt project as
@@ -184,6 +185,12 @@ def govperf_nightly():
         return str(prepare(_settings()))
 
     @task(pool=WAREHOUSE_POOL)
+    def dbt_docs() -> str:
+        from extractors.warehouse import dbt_docs as generate_docs
+
+        return str(generate_docs(_settings()))
+
+    @task(pool=WAREHOUSE_POOL)
     def publish() -> dict:
         from extractors.pipeline import publish as publish_step
 
@@ -195,7 +202,7 @@ def govperf_nightly():
     extracted = extract.expand(batch_path=batches)
     staged = stage()
     extracted >> staged
-    staged >> validate() >> prepare_build() >> _dbt_task_group() >> publish()
+    staged >> validate() >> prepare_build() >> _dbt_task_group() >> dbt_docs() >> publish()
 
 
 govperf_nightly()

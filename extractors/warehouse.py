@@ -362,3 +362,45 @@ def write_region_seed(project_dir: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------------------- docs
+
+
+def docs_dir(settings: Settings) -> Path:
+    """Where the dbt docs site is published: beside the warehouse (``<stem>_docs/``)."""
+    return settings.warehouse_path.with_name(f"{settings.warehouse_path.stem}_docs")
+
+
+#: The files of the static dbt docs site (index.html reads the two JSON files beside it).
+DOCS_FILES = ("index.html", "manifest.json", "catalog.json")
+
+
+def dbt_docs(settings: Settings, *, options: DbtRunOptions | None = None) -> Path:
+    """``dbt docs generate`` against the build, then publish the site beside the warehouse.
+
+    Run after the build and before publish (the catalog reads the build file).  Each file is
+    swapped in atomically, so a browser never loads half a catalog; open
+    ``<warehouse>_docs/index.html`` through any static file server.
+    """
+    import os
+    import shutil
+
+    options = options or DbtRunOptions()
+    target = settings.data_dir / "dbt" / "docs"
+    command = _dbt_command(settings, "docs", options, [])
+    command[1:2] = ["docs", "generate"]
+    command[command.index("--target-path") + 1] = str(target)
+    exit_code, tail = _run_streaming(command, dbt_environment(settings), options)
+    missing = [name for name in DOCS_FILES if not (target / name).exists()]
+    if exit_code != 0 or missing:
+        raise WarehouseBuildError(
+            f"dbt docs generate failed (exit {exit_code}, missing {missing}):\n  " + "\n  ".join(tail)
+        )
+    out = docs_dir(settings)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in DOCS_FILES:
+        partial = out / f".{name}.partial"
+        shutil.copyfile(target / name, partial)
+        os.replace(partial, out / name)
+    return out

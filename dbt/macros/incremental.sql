@@ -9,7 +9,7 @@
     cleared reports; incrementally, those whose latest cleared run differs from the run the
     mart holds for them (new reports, re-extracted reports). -#}
 {% macro reports_to_refresh() -%}
-    select cleared.report_id
+    select cleared.report_id, cleared.run_id, cleared.fiscal_year, cleared.unit_id, cleared.region_code
     from {{ ref('int_reports_cleared') }} as cleared
     {%- if is_incremental() %}
     where not exists (

@@ -73,7 +73,7 @@ def _column(connection: duckdb.DuckDBPyConnection, sql: str) -> list:
 
 
 def test_build_reports_counts_and_no_failures(built: DbtBuildResult) -> None:
-    assert (built.models, built.seeds, built.unit_tests) == (26, 1, 2)
+    assert (built.models, built.seeds, built.unit_tests) == (24, 1, 2)
     assert built.tests > 100
     assert (built.failed, built.skipped, built.warned) == (0, 0, 1)  # the grade 良好
     assert built.passed + built.warned == built.models + built.tests + built.seeds + built.unit_tests
@@ -365,6 +365,22 @@ def test_every_model_states_its_grain_and_every_column_its_meaning(
             if not node["columns"].get(column, {}).get("description", "").strip()
         ]
     assert undocumented == []
+
+
+def test_docs_site_is_published_beside_the_warehouse(
+    built: DbtBuildResult, staged_two_runs: Settings, warehouse: duckdb.DuckDBPyConnection
+) -> None:
+    import json
+
+    from extractors.warehouse import DOCS_FILES, dbt_docs
+
+    warehouse.close()  # dbt opens the build file read-write for the catalog
+    site = dbt_docs(staged_two_runs)
+    assert site == staged_two_runs.warehouse_path.with_name("warehouse_docs")
+    assert sorted(path.name for path in site.iterdir()) == sorted(DOCS_FILES)
+    catalog = json.loads((site / "catalog.json").read_text(encoding="utf-8"))
+    columns = catalog["nodes"]["model.govperf.fct_budget_execution"]["columns"]
+    assert {"execution_rate", "adjusted_budget", "region_code"} <= set(columns)
 
 
 def test_region_seed_is_what_the_gazetteer_gives() -> None:

@@ -28,4 +28,4 @@ select
     extracted_at,
     run_id
 from {{ ref('int_reports_cleared') }}
-where report_id in ({{ reports_to_refresh() }})
+where report_id in (select report_id from ({{ reports_to_refresh() }}))

@@ -1,8 +1,16 @@
 -- Grain: one report × budget line × item; amounts in 万元, execution_rate in %.
--- Incremental by report: a nightly build recomputes only new or re-extracted reports.
+-- Incremental by report: only new or re-extracted reports' facts are read and pivoted.
 {{ per_report_config() }}
 with refreshed as (
     {{ reports_to_refresh() }}
+),
+
+facts as (
+    {{ cleared_records('stg_budget_facts', 'refreshed', 'budget_facts', 'fact_no') }}
+),
+
+lines as (
+    {{ pivot_budget_lines('facts') }}
 )
 
 select
@@ -18,13 +26,12 @@ select
         when lines.executed is not null and lines.adjusted_budget is not null and lines.adjusted_budget <> 0
             then round(lines.executed / lines.adjusted_budget * 100, 2)
     end as execution_rate,
-    reports.fiscal_year,
-    reports.unit_id,
-    reports.region_code,
+    refreshed.fiscal_year,
+    refreshed.unit_id,
+    refreshed.region_code,
     lines.fact_count,
     lines.origins,
     lines.first_fact_no,
-    reports.run_id
-from {{ ref('int_budget_facts_pivoted_to_lines') }} as lines
-inner join {{ ref('int_reports_cleared') }} as reports on reports.report_id = lines.report_id
-where lines.report_id in (select report_id from refreshed)
+    refreshed.run_id
+from lines
+inner join refreshed on refreshed.report_id = lines.report_id

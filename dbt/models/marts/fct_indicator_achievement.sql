@@ -1,35 +1,42 @@
 -- Grain: one report × indicator (report_id, indicator_no).
--- Incremental by report: a nightly build recomputes only new or re-extracted reports.
+-- Incremental by report: only new or re-extracted reports' indicators are read and judged.
 {{ per_report_config() }}
 with refreshed as (
     {{ reports_to_refresh() }}
+),
+
+cleared as (
+    {{ cleared_records('stg_indicators', 'refreshed', 'indicators', 'indicator_no') }}
+),
+
+judged as (
+    {{ judge_indicators('cleared') }}
 )
 
 select
-    indicators.report_id || ':' || indicators.indicator_no as indicator_id,
-    indicators.report_id,
-    indicators.indicator_no,
-    indicators.level1,
-    indicators.level2,
-    indicators.name,
-    indicators.target_text,
-    indicators.actual_text,
-    indicators.target_op,
-    indicators.target_value,
-    indicators.target_unit,
-    indicators.actual_value,
-    indicators.actual_unit,
-    indicators.weight,
-    indicators.score,
-    indicators.achieved,
-    indicators.achievement_basis,
-    indicators.indicator_key,
-    reports.fiscal_year,
-    reports.unit_id,
-    reports.region_code,
-    indicators.deviation_reason,
-    indicators.origin,
-    reports.run_id
-from {{ ref('int_indicators_judged') }} as indicators
-inner join {{ ref('int_reports_cleared') }} as reports on reports.report_id = indicators.report_id
-where indicators.report_id in (select report_id from refreshed)
+    judged.report_id || ':' || judged.indicator_no as indicator_id,
+    judged.report_id,
+    judged.indicator_no,
+    judged.level1,
+    judged.level2,
+    judged.name,
+    judged.target_text,
+    judged.actual_text,
+    judged.target_op,
+    judged.target_value,
+    judged.target_unit,
+    judged.actual_value,
+    judged.actual_unit,
+    judged.weight,
+    judged.score,
+    judged.achieved,
+    judged.achievement_basis,
+    judged.indicator_key,
+    refreshed.fiscal_year,
+    refreshed.unit_id,
+    refreshed.region_code,
+    judged.deviation_reason,
+    judged.origin,
+    refreshed.run_id
+from judged
+inner join refreshed on refreshed.report_id = judged.report_id
