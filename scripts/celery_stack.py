@@ -66,6 +66,9 @@ class StackSettings:
     heartbeat_check_interval_s: int = 10
     # False: only triggered runs (the nightly cron would add a run on unpause).
     use_cron_schedule: bool = False
+    # Seconds between two parses of a DAG file by the dag-processor (Airflow's default 30).
+    # A test sets it high so a run sees one version of the DAG even while the checkout changes.
+    dag_reparse_interval_s: int = 30
     start_timeout_s: float = 180.0
     stop_timeout_s: float = 20.0
     # Extra environment of every component (DATA_DIR, WAREHOUSE_PATH, SOURCES_FILE, ...).
@@ -432,6 +435,7 @@ class LocalCeleryStack:
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": str(
                 s.heartbeat_check_interval_s
             ),
+            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": str(s.dag_reparse_interval_s),
             "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",

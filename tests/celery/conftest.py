@@ -35,6 +35,7 @@ def celery_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCele
             worker_concurrency=1,
             heartbeat_timeout_s=HEARTBEAT_TIMEOUT_S,
             heartbeat_check_interval_s=HEARTBEAT_CHECK_INTERVAL_S,
+            dag_reparse_interval_s=3600,  # one DAG version per session, whatever changes in the checkout
             extra_env={"GOVPERF_RETRY_DELAY_S": str(RETRY_DELAY_S)},
         )
     )
