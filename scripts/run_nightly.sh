@@ -20,7 +20,8 @@ trap cleanup EXIT
 if [[ -z "${SOURCES_FILE:-}" ]]; then
   port=${SAMPLE_PORTAL_PORT:-8765}
   site="$DATA_DIR/sample_portal"
-  python -m extractors sample-portal build --out "$site" >/dev/null
+  # generated once; later runs serve the same bytes, so nothing is new for the crawler
+  [[ -f "$site/ground_truth.jsonl" ]] || python -m extractors sample-portal build --out "$site" >/dev/null
   python -m extractors sample-portal serve --out "$site" --port "$port" >"$DATA_DIR/sample_portal.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 50); do
