@@ -9,9 +9,12 @@ without a sampler that could miss a short peak.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 KIB_PER_MIB = 1024
+LAUNCHER = Path(__file__).with_name("rusage_launcher.py")
 
 
 @dataclass(frozen=True)
@@ -51,10 +55,12 @@ def run_measured(
     log_path = Path(log_path) if log_path else None
     if log_path:
         log_path.parent.mkdir(parents=True, exist_ok=True)
+    report = Path(tempfile.mkstemp(prefix="bench-rusage-", suffix=".json")[1])
+    launched = [sys.executable, "-I", "-S", str(LAUNCHER), str(report), "--", *command]
     with open(log_path or os.devnull, "ab") as sink:
         started = time.perf_counter()
         process = subprocess.Popen(
-            list(command),
+            launched,
             env=dict(env) if env is not None else None,
             cwd=cwd,
             stdout=sink,
@@ -64,10 +70,14 @@ def run_measured(
         status, usage, timed_out = _wait_with_timeout(process.pid, started, timeout_s)
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
+    peak_kib = usage.ru_maxrss  # includes the bench's own size (see rusage_launcher.py): a fallback only
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        peak_kib = json.loads(report.read_text(encoding="utf-8"))["maxrss_kib"]
+    report.unlink(missing_ok=True)
     return ProcessStats(
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
-        peak_rss_mib=usage.ru_maxrss / KIB_PER_MIB,
+        peak_rss_mib=peak_kib / KIB_PER_MIB,
         returncode=process.returncode,
         timed_out=timed_out,
     )
