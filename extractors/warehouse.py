@@ -223,6 +223,8 @@ def dbt_build(
         raise WarehouseBuildError(
             f"dbt build failed (exit {exit_code}, {len(failures)} failed node(s)):\n  {detail}", failures
         )
+    # hooks (on-run-start: the model-version check) are operations, not nodes of the build
+    results = [r for r in results if _node_kind(r["unique_id"]) != "operation"]
     statuses = [r.get("status") for r in results]
     kinds = [_node_kind(r["unique_id"]) for r in results]
     return DbtBuildResult(

@@ -301,6 +301,19 @@ def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
     with duckdb.connect(str(settings.build_path), read_only=True) as incremental:
         assert marts(incremental) == marts(warehouse)
 
+    # A file built by other models (older grain or columns) is rebuilt in full, not extended.
+    with duckdb.connect(str(settings.build_path)) as connection:
+        connection.execute("update staging.model_version set version = 'older'")
+        # a row no incremental step would touch (its report is current): only a rebuild drops it
+        connection.execute(
+            "insert into marts.fct_budget_execution select * replace ('stale' as line, md5('stale')"
+            " as budget_execution_id) from marts.fct_budget_execution limit 1"
+        )
+    dbt_build(settings)
+    with duckdb.connect(str(settings.build_path), read_only=True) as rebuilt:
+        assert marts(rebuilt) == marts(warehouse)
+        assert rebuilt.execute("select version from staging.model_version").fetchall() == [("2",)]
+
 
 def test_reports_carry_conformed_keys(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert warehouse.execute(
