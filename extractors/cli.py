@@ -110,6 +110,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return _print_step(pipeline.build(load_settings()))
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    return _print_step(pipeline.docs(load_settings()))
+
+
 def _cmd_publish(args: argparse.Namespace) -> int:
     return _print_step(pipeline.publish(load_settings(), args.run_id))
 
@@ -180,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     with_run_id("stage", "write the run's staging batch", _cmd_stage)
     with_run_id("validate", "run the GX suites on the run's staging batch", _cmd_validate)
     commands.add_parser("build", help="dbt build into the build file").set_defaults(handler=_cmd_build)
+    commands.add_parser("docs", help="dbt docs for the build").set_defaults(handler=_cmd_docs)
     with_run_id("publish", "swap the build in as WAREHOUSE_PATH", _cmd_publish)
     with_run_id("run", "the whole nightly run in this process", _cmd_run, required=False)
     commands.add_parser("summary", help="what the published warehouse holds").set_defaults(

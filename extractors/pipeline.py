@@ -291,6 +291,13 @@ def build(settings: Settings) -> dict[str, Any]:
     return _as_dict(dbt_build(settings))
 
 
+def docs(settings: Settings) -> str:
+    """Generate the dbt docs site for the build (published next to the warehouse)."""
+    from extractors.warehouse import dbt_docs
+
+    return str(dbt_docs(settings))
+
+
 def publish(settings: Settings, run_id: str) -> dict[str, Any]:
     from extractors.publish import publish as publish_build
     from extractors.publish import summarize
@@ -324,5 +331,6 @@ def run_all(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
     stage(settings, run_id)
     validate(settings, run_id)
     build(settings)
+    docs(settings)
     summary = publish(settings, run_id)
     return {"run_id": run_id, "failed_sources": failed_sources, **summary}

@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 PARQUET_EXPORTS: tuple[tuple[str, str], ...] = (
     ("marts", "dim_report"),
     ("marts", "dim_unit"),
+    ("marts", "dim_region"),
+    ("marts", "dim_indicator"),
+    ("marts", "dim_fiscal_year"),
     ("marts", "fct_budget_execution"),
     ("marts", "fct_indicator_achievement"),
     ("quality", "expectation_results"),
