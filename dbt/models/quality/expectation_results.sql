@@ -1,6 +1,25 @@
 -- Grain: one expectation result row of one run (a failing record of one expectation),
 -- every run kept.  in_effect: the row concerns the report's latest extraction, so its
--- quarantine (if any) currently holds the record out of marts.
+-- quarantine (if any) currently holds the record out of marts.  source_id and
+-- fiscal_year let BI chart quality by portal and year; they come from the same run's
+-- extraction, else from the report's latest one (a cross-document row can concern a
+-- report staged by an earlier run).
+with report_latest as (
+    select
+        report_id,
+        arg_max(fiscal_year, run_id) as fiscal_year
+    from {{ ref('stg_reports') }}
+    group by report_id
+),
+
+document_latest as (
+    select
+        report_id,
+        arg_max(source_id, run_id) as source_id
+    from {{ ref('stg_document_extractions') }}
+    group by report_id
+)
+
 select
     results.run_id,
     results.suite,
@@ -15,7 +34,8 @@ select
     results.message,
     results.checked_at,
     latest.run_id is not null as in_effect,
-    extraction.source_id
+    coalesce(extraction.source_id, document_latest.source_id) as source_id,
+    coalesce(report_run.fiscal_year, report_latest.fiscal_year) as fiscal_year
 from {{ ref('stg_quality_results') }} as results
 left join {{ ref('stg_documents') }} as latest
     on latest.report_id = results.report_id
@@ -23,3 +43,10 @@ left join {{ ref('stg_documents') }} as latest
 left join {{ ref('stg_document_extractions') }} as extraction
     on extraction.report_id = results.report_id
    and extraction.run_id = results.run_id
+left join {{ ref('stg_reports') }} as report_run
+    on report_run.report_id = results.report_id
+   and report_run.run_id = results.run_id
+left join report_latest
+    on report_latest.report_id = results.report_id
+left join document_latest
+    on document_latest.report_id = results.report_id
