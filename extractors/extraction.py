@@ -4,8 +4,8 @@ Why worker processes: pdfplumber can hang or balloon on malformed PDFs; every
 document of a batch runs in a worker process with a wall-time limit and an
 address-space limit (resource.setrlimit), so one bad file yields an error
 record and the batch goes on.  Workers are reused across the documents of a
-batch (a process per document cost a fifth of the extract time on short
-reports) and replaced after a timeout, a crash or an out-of-memory document.
+batch (a process per document took 1.5-1.8x as long on the bench corpus of
+25 PDFs) and replaced after a timeout, a crash or an out-of-memory document.
 """
 
 from __future__ import annotations
@@ -192,10 +192,11 @@ class WorkerPolicy:
     """When a reused worker process retires, so that every document still gets the limits it was promised.
 
     Why reuse at all: a fresh process per document pays a fork, re-imports of
-    the lazily loaded readers and cold caches every time; on short reports that
-    was a fifth of the extract time.  Why retire: the address-space cap applies
-    to the whole process, and a worker that once read a large document keeps
-    part of that memory mapped, so it retires once its free address space drops
+    the lazily loaded readers and cold caches every time (and the old 50 ms
+    polling loop); on the bench corpus that made extraction 1.5-1.8x slower.
+    Why retire: the address-space cap applies to the whole process, and a
+    worker that once read a large document keeps part of that memory mapped,
+    so it retires once its free address space drops
     below ``min_headroom_fraction`` of what a fresh worker had, after
     ``max_documents`` documents, and after any document that ran out of memory.
     """
