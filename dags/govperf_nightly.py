@@ -120,6 +120,10 @@ def _watch_after_the_build(group) -> None:
     for task_id, member in members.items():
         if member is producer or task_id.endswith(".dbt_producer_watcher_done"):
             continue
+        # Only the producer writes the warehouse on a normal night; a watcher reads its
+        # model's outcome and writes only when it retries a failed model, after the build.
+        # Holding the one-slot pool for ~60 watchers serialised them (minutes on Celery).
+        member.pool = "default_pool"
         if not member.upstream_task_ids & members.keys():
             producer >> member
             member.trigger_rule = "all_done"

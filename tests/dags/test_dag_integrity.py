@@ -101,12 +101,25 @@ def test_every_dbt_model_and_its_tests_is_a_visible_task(dagbag) -> None:
 
 
 def test_warehouse_writers_share_the_single_slot_pool(dagbag) -> None:
-    """prepare_build, the one dbt build, every model task (a retry re-runs its model) and publish."""
+    """prepare_build, the one dbt build (the producer), dbt docs and publish write the warehouse."""
     dag = dagbag.dags["govperf_nightly"]
-    writers = ["prepare_build", "dbt_docs", "publish"] + [
-        task.task_id for task in _dbt_tasks(dag) if task.task_id != "dbt_build.dbt_producer_watcher_done"
-    ]
+    writers = ["prepare_build", DBT_PRODUCER, "dbt_docs", "publish"]
     assert {dag.get_task(task_id).pool for task_id in writers} == {"warehouse"}
+
+
+def test_model_watchers_wait_for_the_build_outside_the_writer_pool(dagbag) -> None:
+    """~60 watchers only read their model's outcome; in the one-slot pool they would run in series."""
+    dag = dagbag.dags["govperf_nightly"]
+    watchers = [
+        task
+        for task in _dbt_tasks(dag)
+        if task.task_id not in (DBT_PRODUCER, "dbt_build.dbt_producer_watcher_done")
+    ]
+    assert watchers
+    assert {task.pool for task in watchers} == {"default_pool"}
+    for task in watchers:
+        upstream = {DBT_PRODUCER} | {w.task_id for w in watchers}
+        assert task.upstream_task_ids & upstream, task.task_id  # after the build, never beside it
 
 
 def test_dbt_group_runs_dbt_as_a_child_process_with_the_warehouse_paths(dagbag) -> None:
