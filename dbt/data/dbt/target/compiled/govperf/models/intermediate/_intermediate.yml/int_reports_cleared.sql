@@ -1,6 +1,0 @@
-
--- Fixture for int_reports_cleared
-select 
-    
-    cast('r' as character varying)
- as "report_id", cast(null as character varying(256)) as "source_id", cast(null as character varying(256)) as "source_url", cast(null as character varying(256)) as "sha256", cast(null as character varying(256)) as "report_kind", cast(null as INTEGER) as "fiscal_year", cast(null as character varying(256)) as "unit_name", cast(null as character varying(256)) as "department_name", cast(null as character varying(256)) as "project_name", cast(null as character varying(256)) as "province", cast(null as character varying(256)) as "city", cast(null as character varying(256)) as "county", cast(null as DOUBLE) as "self_score", cast(null as character varying(256)) as "grade", cast(null as DATE) as "published_at", cast(null as TIMESTAMP) as "fetched_at", cast(null as character varying(256)) as "title", cast(null as character varying(256)) as "format", cast(null as character varying(256)) as "file_name", cast(null as INTEGER) as "page_count", cast(null as character varying(256)) as "extractor_version", cast(null as TIMESTAMP) as "extracted_at", cast(null as character varying(256)) as "run_id", cast(null as character varying(256)) as "unit_key", cast(null as character varying(256)) as "unit_id", cast(null as character varying(256)) as "region_code"
