@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from expectations.settings import QualitySettings
+from extractors import contract
 
 ALL_KINDS: frozenset[str] = frozenset({"department_overall", "project"})
 
@@ -49,24 +50,14 @@ class Breakdown:
 
 BREAKDOWNS: tuple[Breakdown, ...] = (
     # 按支出性质分: 基本支出 + 项目支出 = 年度资金总额.
-    Breakdown(
-        "expenditure_parts_sum_to_total", "total", ("basic_expenditure", "project_expenditure"), ALL_KINDS
-    ),
+    Breakdown("expenditure_parts_sum_to_total", "total", contract.EXPENDITURE_LINES, ALL_KINDS),
     # 按收入性质分 (department template) or 资金来源 (project template).  Project tables print
     # 上年结转资金, which has no contract line and is never a fact: there the parts stated
     # can only be held not to exceed the total.
     Breakdown(
         "income_parts_sum_to_total",
         "total",
-        (
-            "general_public_budget",
-            "government_fund",
-            "state_capital",
-            "special_account",
-            "fiscal_funds",
-            "unit_funds",
-            "other_funds",
-        ),
+        contract.REVENUE_LINES,
         frozenset({"department_overall"}),
     ),
     # 基础数据表: 三公经费 = 公务用车购置和维护经费 + 出国经费 + 公务接待.

@@ -1,45 +1,20 @@
-"""Closed vocabularies of contracts/extraction-record.md that the suites check.
+"""Closed vocabularies the suites check: the contract's (extractors.contract) and severities.
 
 dbt/dbt_project.yml repeats them as vars (dbt cannot import Python); a test asserts the two
-stay equal, so this module is the one to edit first.
+stay equal, so extractors.contract is the one to edit first.
 """
 
 from __future__ import annotations
 
-REPORT_KINDS: tuple[str, ...] = ("department_overall", "project")
-
-BUDGET_STAGES: tuple[str, ...] = ("prior_year_final", "initial_budget", "adjusted_budget", "executed")
-
-BUDGET_LINES: tuple[str, ...] = (
-    "total",
-    "general_public_budget",
-    "government_fund",
-    "state_capital",
-    "special_account",
-    "fiscal_funds",
-    "unit_funds",
-    "other_funds",
-    "basic_expenditure",
-    "project_expenditure",
-    "personnel",
-    "public_operating",
-    "three_public",
-    "official_vehicles",
-    "vehicle_purchase",
-    "vehicle_operation",
-    "overseas_travel",
-    "official_reception",
-    "office",
-    "utilities_travel",
-    "meetings_training",
-    "government_procurement",
-    "project_item",
+from extractors.contract import (
+    BUDGET_LINES,
+    BUDGET_STAGES,
+    GRADES,
+    ORIGINS,
+    REPORT_KINDS,
+    TARGET_OPS,
 )
 
-TARGET_OPS: tuple[str, ...] = (">=", ">", "<=", "<", "=", "qualitative")
-
-GRADES: tuple[str, ...] = ("优", "良", "中", "差")
-
-ORIGINS: tuple[str, ...] = ("table", "prose")
+__all__ = ["BUDGET_LINES", "BUDGET_STAGES", "GRADES", "ORIGINS", "REPORT_KINDS", "SEVERITIES", "TARGET_OPS"]
 
 SEVERITIES: tuple[str, ...] = ("error", "warn")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from extractors import contract
+
 # (pattern on a cleaned row label, contract line). First match wins.
 LINE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(?:年度)?资金总额|^年度预算资金总额|^预算资金总额|^年度资金合计|^资金合计$|^合计$|^总计$", "total"),
@@ -39,18 +41,8 @@ _LINE_REGEXES = tuple((re.compile(p), line) for p, line in LINE_PATTERNS)
 
 # Lines whose all-zero row still states a real figure (a section total of the base-data table).
 SECTION_TOTAL_LINES = frozenset({"three_public", "project_expenditure", "public_operating"})
-REVENUE_LINES = frozenset(
-    {
-        "general_public_budget",
-        "government_fund",
-        "state_capital",
-        "special_account",
-        "fiscal_funds",
-        "unit_funds",
-        "other_funds",
-    }
-)
-EXPENDITURE_LINES = frozenset({"basic_expenditure", "project_expenditure"})
+REVENUE_LINES = frozenset(contract.REVENUE_LINES)
+EXPENDITURE_LINES = frozenset(contract.EXPENDITURE_LINES)
 
 PLACEHOLDER_LABEL = re.compile(
     r"^[…\.。·\s]+$|一个专项一行|一个项目一行|专项资金（一个|（可增行）|\(可增行\)"
