@@ -135,13 +135,15 @@ def _handler_class(site: dict[str, _Entry], portal: SamplePortal | None) -> type
                     self.send_header("Content-Disposition", entry.content_disposition)
             if status != HTTPStatus.NOT_MODIFIED:
                 self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
             sent = len(body) if send_body and status != HTTPStatus.NOT_MODIFIED else 0
-            if sent:
-                self.wfile.write(body)
+            # recorded before the response leaves: a client that has read the whole
+            # response must find it in the log (tests count requests right after)
             if portal is not None:
                 portal.record((self.command, self.path, int(status), sent))
             log.info("%s %s %s %d", self.command, self.path, int(status), sent)
+            self.end_headers()
+            if sent:
+                self.wfile.write(body)
 
         def do_GET(self) -> None:
             self._respond(send_body=True)
