@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import random
 import tempfile
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +19,8 @@ from extractors.extraction import extract_file
 from extractors.samples import FORMATS, REPORT_KINDS, random_report_spec, render_report, spec_to_record
 from extractors.samples.spec import INDICATOR_LAYOUTS, VARIANT_FLAGS, LayoutVariant
 
+from .record_comparison import fact_counts, indicator_counts, rounded
+
 pytestmark = pytest.mark.slow
 
 variants = st.builds(
@@ -28,21 +28,6 @@ variants = st.builds(
     indicator_layout=st.sampled_from(INDICATOR_LAYOUTS),
     **{flag: st.booleans() for flag in VARIANT_FLAGS},
 )
-
-
-def _rounded(value: Any) -> Any:
-    return round(float(value), 2) if isinstance(value, int | float) and not isinstance(value, bool) else value
-
-
-def _facts(record: dict[str, Any]) -> Counter:
-    return Counter(
-        (f["line"], f["item"], f["stage"], _rounded(f["amount_wan_yuan"])) for f in record["budget_facts"]
-    )
-
-
-def _indicators(record: dict[str, Any]) -> Counter:
-    fields = ("name", "level1", "level2", "target_op", "target_value", "actual_value", "weight", "score")
-    return Counter(tuple(_rounded(i[f]) for f in fields) for i in record["indicators"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -62,11 +47,11 @@ def test_every_layout_variant_extracts_to_its_ground_truth(
         path.write_bytes(render_report(spec, fmt))
         record = extract_file(path)
     assert record["error"] is None
-    assert {k: _rounded(v) for k, v in record["report"].items()} == {
-        k: _rounded(v) for k, v in truth["report"].items()
+    assert {k: rounded(v) for k, v in record["report"].items()} == {
+        k: rounded(v) for k, v in truth["report"].items()
     }
-    assert _facts(record) == _facts(truth)
-    assert _indicators(record) == _indicators(truth)
+    assert fact_counts(record) == fact_counts(truth)
+    assert indicator_counts(record) == indicator_counts(truth)
 
 
 @pytest.mark.parametrize("layout", INDICATOR_LAYOUTS)

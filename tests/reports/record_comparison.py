@@ -1,0 +1,35 @@
+"""How round-trip tests compare an extracted record with the generator's ground truth.
+
+Facts and indicators as multisets of their scored fields, numbers to 2 decimals:
+order and evidence strings do not matter, every value does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+INDICATOR_FIELDS = (
+    "name",
+    "level1",
+    "level2",
+    "target_op",
+    "target_value",
+    "actual_value",
+    "weight",
+    "score",
+)
+
+
+def rounded(value: Any) -> Any:
+    return round(float(value), 2) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def fact_counts(record: dict[str, Any]) -> Counter:
+    return Counter(
+        (f["line"], f["item"], f["stage"], rounded(f["amount_wan_yuan"])) for f in record["budget_facts"]
+    )
+
+
+def indicator_counts(record: dict[str, Any]) -> Counter:
+    return Counter(tuple(rounded(i[f]) for f in INDICATOR_FIELDS) for i in record["indicators"])
