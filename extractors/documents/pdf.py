@@ -1,10 +1,11 @@
-"""PDF reader (pdfplumber): ruled tables, running text between them, page furniture dropped.
+"""PDF reader: ruled tables, running text between them, page furniture dropped.
 
-Why pdfplumber: it finds ruled tables with their merged cells; pypdfium2 only
-reports whether pages have text at all (it is ~20x faster, so it is used for
-that check).  Tables continuing over a page break are stitched into one, and
-page numbers, running headers and footers are removed so they cannot split a
-sentence or pose as a figure.
+Pages are read through pdfium (``pdfium_layout``: characters, text runs and ruling
+lines in C, tables by pdfplumber's own geometry), which is several times faster than
+pdfplumber's pure-Python page parsing; pdfplumber opens the file first (its errors
+name encrypted and damaged files precisely) and reads any page pdfium cannot load.
+Tables continuing over a page break are stitched into one, and page numbers, running
+headers and footers are removed so they cannot split a sentence or pose as a figure.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from extractors.documents.limits import DEFAULT_LIMITS, ReaderLimits
 from extractors.documents.model import Block, Document, DocumentError, Paragraph, Table
 from extractors.documents.paragraphs import starts_new_paragraph
+from extractors.documents.pdfium_layout import PageLayout, read_page_layout
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–·\s]*\d{1,4}[-—–·\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
@@ -55,16 +57,22 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
         if len(pages) > limits.pdf_max_pages:
             raise DocumentError("too_large", f"{len(pages)} pages exceed the limit of {limits.pdf_max_pages}")
         page_items: list[list[tuple[float, Any]]] = []
+        heights: list[float] = []
+        widths: list[float] = []
         scanned_pages: list[int] = []
         fast = _open_pdfium(path)
         try:
             for number, page in enumerate(pages, start=1):
-                quick = _read_plain_page(fast, number - 1) if fast is not None else None
-                if quick is not None:
-                    items, text_chars, image_share = quick
+                layout = _pdfium_layout(fast, number - 1)
+                if layout is not None:
+                    items, text_chars, image_share = layout.items, layout.text_chars, layout.image_share
+                    heights.append(layout.height)
+                    widths.append(layout.width)
                 else:
                     items, text_chars = _read_page(page, number)
                     image_share = _image_share(page)
+                    heights.append(float(page.height))
+                    widths.append(float(page.width))
                 if _is_scanned(text_chars, image_share, limits):
                     scanned_pages.append(number)
                 page_items.append(items)
@@ -78,8 +86,8 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
         finally:
             if fast is not None:
                 fast.close()
-        furniture = _running_furniture(page_items, [p.height for p in pages], limits.header_footer_margin_pt)
-        document.blocks = _assemble(page_items, [p.width for p in pages], furniture, limits)
+        furniture = _running_furniture(page_items, heights, limits.header_footer_margin_pt)
+        document.blocks = _assemble(page_items, widths, furniture, limits)
     if not document.blocks:
         if document.ocr_pages:
             raise DocumentError("ocr_no_text", f"OCR found no text on the scanned pages {document.ocr_pages}")
@@ -171,8 +179,21 @@ def _classify_pdf_error(exc: Exception) -> DocumentError:
     return DocumentError("truncated", f"the PDF is damaged or incomplete ({text})")
 
 
+def _pdfium_layout(fast: Any, index: int) -> PageLayout | None:
+    """The page through pdfium, or None when pdfium cannot open the file or load this page."""
+    if fast is None:
+        return None
+    try:
+        return read_page_layout(fast, index)
+    except Exception:
+        return None
+
+
 def _read_page(page: Any, number: int) -> tuple[list[tuple[float, Any]], int]:
-    """(top, item) pairs: ("line", dict) for text lines outside tables, ("table", Table)."""
+    """(top, item) pairs through pdfplumber, for a page pdfium could not load.
+
+    ("line", dict) for text lines outside tables, ("table", Table).
+    """
     items: list[tuple[float, Any]] = []
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
@@ -217,91 +238,6 @@ def _open_pdfium(path: Path) -> Any:
         return pypdfium2.PdfDocument(str(path))
     except Exception:
         return None
-
-
-def _read_plain_page(pdf: Any, index: int) -> tuple[list[tuple[float, Any]], int, float] | None:
-    """Text lines of a page without any drawn paths (so without ruled tables) via pypdfium2.
-
-    Why: pdfplumber parses every page's layout in Python (~20x slower); a page with no
-    path objects cannot hold a ruled table, so pdfium's text runs with their boxes are
-    all the reader needs.  Returns None when the page has paths (pdfplumber reads it).
-    """
-    import pypdfium2.raw as pdfium_c
-
-    try:
-        page = pdf[index]
-    except Exception:
-        return None
-    try:
-        objects = list(page.get_objects(max_depth=1))
-        if any(obj.type == pdfium_c.FPDF_PAGEOBJ_PATH for obj in objects):
-            return None
-        height = page.get_height()
-        area = (page.get_width() * height) or 1.0
-        image_share = 0.0
-        for obj in objects:
-            if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                left, bottom, right, top = obj.get_bounds()
-                image_share = max(image_share, (right - left) * (top - bottom) / area)
-        text_page = page.get_textpage()
-        try:
-            text_chars = len("".join(text_page.get_text_range().split()))
-            runs = []
-            for i in range(text_page.count_rects()):
-                left, bottom, right, top = text_page.get_rect(i)
-                text = text_page.get_text_bounded(left, bottom, right, top)
-                if text.strip():
-                    runs.append(
-                        {
-                            "x0": left,
-                            "x1": right,
-                            "top": height - top,
-                            "bottom": height - bottom,
-                            "text": text,
-                        }
-                    )
-        finally:
-            text_page.close()
-    finally:
-        page.close()
-    return _runs_to_lines(runs, height), text_chars, image_share
-
-
-def _runs_to_lines(runs: list[dict[str, Any]], height: float) -> list[tuple[float, Any]]:
-    """Group text runs into lines by vertical overlap (digits and CJK sit on slightly different
-    baselines), then order each line left to right."""
-    groups: list[list[dict[str, Any]]] = []
-    for run in sorted(runs, key=lambda r: r["top"]):
-        middle = (run["top"] + run["bottom"]) / 2
-        for group in reversed(groups[-3:]):
-            top = min(r["top"] for r in group)
-            bottom = max(r["bottom"] for r in group)
-            if top <= middle <= bottom:
-                group.append(run)
-                break
-        else:
-            groups.append([run])
-    items: list[tuple[float, Any]] = []
-    for group in groups:
-        group.sort(key=lambda r: r["x0"])
-        text = ""
-        x1 = group[0]["x0"]
-        for run in group:
-            gap = run["x0"] - x1
-            if text and gap > 0.25 * (run["bottom"] - run["top"]) and not text.endswith(" "):
-                text += " "
-            text += run["text"]
-            x1 = run["x1"]
-        line = {
-            "x0": group[0]["x0"],
-            "x1": x1,
-            "top": min(r["top"] for r in group),
-            "bottom": max(r["bottom"] for r in group),
-            "text": text.strip(),
-            "page_height": height,
-        }
-        items.append((line["top"], ("line", line)))
-    return items
 
 
 def _running_furniture(pages: list[list[tuple[float, Any]]], heights: list[float], margin: float) -> set[str]:
