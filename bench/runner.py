@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-dag", action="store_true", help="end to end through the CLI only, not Airflow")
     parser.add_argument("--dag-max-reports", type=int, help="largest portal the DAG runs on [1000]")
     parser.add_argument("--dag-timeout", type=float, help="seconds before a DAG run is killed [1800]")
-    parser.add_argument("--generated-pdfs", type=int, help="generated PDFs in the extraction corpus [20]")
+    parser.add_argument("--generated-pdfs", type=int, help="generated PDFs in the extraction corpus [100]")
     parser.add_argument("--seeds-dir", type=Path, help="seed PDFs [../shared/corpus/seeds]")
     parser.add_argument("--bench-dir", type=Path, help="cache, work dirs and results [DATA_DIR/bench]")
     parser.add_argument("--out", type=Path, help="results JSON [BENCH_DIR/results.json]")

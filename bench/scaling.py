@@ -70,6 +70,15 @@ def machine_parallelism(processes: int, loops: int = CALIBRATION_LOOPS) -> dict[
     return {"processes": processes, "one_s": one, "many_s": many, "speedup": processes * one / many}
 
 
+def _mean_parallelism(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {
+        "processes": before["processes"],
+        "speedup": (before["speedup"] + after["speedup"]) / 2,
+        "speedup_before": before["speedup"],
+        "speedup_after": after["speedup"],
+    }
+
+
 def measure_scaling(paths: Sequence[Path], worker_counts: Sequence[int], pages: int, log_dir: Path) -> dict:
     """Speed-up of each worker count over the first one, measured in fresh child processes, each
     next to the machine's available parallelism measured just before it."""
@@ -78,12 +87,16 @@ def measure_scaling(paths: Sequence[Path], worker_counts: Sequence[int], pages: 
         out = log_dir / f"scaling_{workers}.json"
         out.unlink(missing_ok=True)
         command = [sys.executable, "-m", "bench.scaling", "--workers", str(workers), "--out", str(out)]
+        before = machine_parallelism(workers) if workers > 1 else None
         stats = run_measured(command + [str(p) for p in paths], log_path=log_dir / f"scaling_{workers}.log")
+        after = machine_parallelism(workers) if workers > 1 else None
         if stats.returncode != 0 or not out.exists():
             raise RuntimeError(f"scaling run with {workers} workers failed; see {log_dir}")
         result = json.loads(out.read_text(encoding="utf-8"))
         result["pages_per_s"] = pages / result["wall_s"] if result["wall_s"] else None
-        result["machine"] = machine_parallelism(workers) if workers > 1 else None
+        # The machine's speed-up just before and just after the run: other work on a shared
+        # machine comes and goes, and the mean of the two brackets what the run itself met.
+        result["machine"] = _mean_parallelism(before, after) if before and after else None
         result["tree_cpu_s"] = stats.cpu_s
         runs.append(result)
     base = runs[0]["wall_s"]
