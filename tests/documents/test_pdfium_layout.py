@@ -200,3 +200,29 @@ def test_lines_outside_the_table_are_kept_in_reading_order(tmp_path: Path) -> No
     assert kinds == [("line", "一、项目支出绩效自评表"), ("table", None), ("line", "二、存在的问题")]
     assert layout.text_chars > 40
     assert layout.image_share == 0.0
+
+
+def test_page_pdfium_cannot_load_is_read_by_pdfplumber_with_the_same_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from extractors.documents import pdf as pdf_reader
+    from tests.documents.builders import build_pdf
+
+    rows = [
+        ["指标", "年度指标值", "实际完成值"],
+        ["覆盖人数", "≥1000人", "1200人"],
+        ["满意度", "≥90%", "95%"],
+    ]
+    path = build_pdf(
+        tmp_path / "report.pdf", ["一、基本情况", "本项目年度预算120万元，全年执行率98.5%。"], rows
+    )
+    through_pdfium = pdf_reader.read_pdf(path).blocks
+
+    def cannot_load(pdf: Any, index: int) -> None:
+        raise RuntimeError("pdfium failed to load the page")
+
+    monkeypatch.setattr(pdf_reader, "read_page_layout", cannot_load)
+    through_pdfplumber = pdf_reader.read_pdf(path).blocks
+    assert [type(block).__name__ for block in through_pdfium] == ["Paragraph", "Paragraph", "Table"]
+    assert through_pdfplumber == through_pdfium
+    assert through_pdfium[-1].rows == rows
