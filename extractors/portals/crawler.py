@@ -11,9 +11,10 @@ from __future__ import annotations
 import heapq
 import logging
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from extractors.portals.adapters import ProxyRequest, adapter_named, adapters_for
@@ -39,7 +40,7 @@ from extractors.portals.sniff import (
     filename_from_url,
     sniff_format,
 )
-from extractors.portals.state import CrawlState, UrlState
+from extractors.portals.state import CrawlState, UrlState, recheck_due
 from extractors.settings import Settings
 
 log = logging.getLogger("extractors.portals")
@@ -49,6 +50,8 @@ PRIORITY_DOCUMENT = 0
 PRIORITY_REPORT_PAGE = 1
 PRIORITY_LISTING = 2
 PRIORITY_OTHER = 3
+# A page with at least this many links dated beside them is a list of items (a listing), not a detail page.
+LISTING_MIN_DATED_LINKS = 2
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class CrawlStats:
       requests, including 304s, failures and refusals); capped by ``max_pages``.
     - ``new``: documents whose bytes were stored for the first time.
     - ``unchanged``: documents known from before (304, skipped as already
-      stored, or the same bytes again at the same URL).
+      stored, the same bytes again at the same URL, or not re-checked — below).
     - ``reposts``: already-stored bytes found at a URL that had not given them.
     - ``errors``: fetches that failed — HTTP errors after retries, timeouts,
       not-found pages served with 200, oversized files, download links that
@@ -103,6 +106,11 @@ class CrawlStats:
       equals the number of start URLs the portal is unreachable (the pipeline
       fails that source's task), otherwise the crawl is usable however few
       documents it found.
+    - ``not_rechecked``: detail pages and documents taken from the crawl state
+      without any request, because the listing linking them was unchanged and
+      their re-check (``recheck_days``) is not due yet.  Not in ``pages``: no
+      fetch was made.  Such documents are still listed (and counted in
+      ``unchanged``) so the extract plan sees every document the portal shows.
     """
 
     pages: int = 0
@@ -114,6 +122,7 @@ class CrawlStats:
     finished_at: str = ""
     error_message: str | None = None
     start_urls_failed: int = 0
+    not_rechecked: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -141,6 +150,70 @@ class _Task:
     report_candidate: bool = field(compare=False, default=False)
     is_start: bool = field(compare=False, default=False)
     proxy: ProxyRequest | None = field(compare=False, default=None)
+    # Linked only from listings that came back unchanged (so far): may be taken from the state.
+    parent_unchanged: bool = field(compare=False, default=False)
+
+    @property
+    def key(self) -> str:
+        """The queue's and the state's key: the URL, or the request key of a listing-proxy request."""
+        return self.proxy.key if self.proxy else self.url
+
+
+class _ResponseFacts(Protocol):
+    """What a manifest row reports about a response (a fetch now, or a page taken from the state)."""
+
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def etag(self) -> str | None: ...
+    @property
+    def last_modified(self) -> str | None: ...
+    @property
+    def sha256(self) -> str | None: ...
+    @property
+    def size(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class _PageSource:
+    """Where a page body came from: a response now (200 or 304), or the state without a request."""
+
+    url: str  # the final URL: relative links resolve against it
+    status: int | None
+    etag: str | None
+    last_modified: str | None
+    sha256: str | None
+    size: int
+    content_type: str
+
+    @classmethod
+    def of_response(cls, response: FetchResponse, known: UrlState | None) -> _PageSource:
+        """A 304 carries no body facts: the known bytes and their content type are meant."""
+        return cls(
+            url=response.url,
+            status=response.status,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            sha256=response.sha256,
+            size=response.size,
+            content_type=response.content_type or (known.content_type if known else None) or "",
+        )
+
+    @classmethod
+    def of_state(cls, url: str, known: UrlState) -> _PageSource:
+        return cls(
+            url=known.final_url or url,
+            status=None,
+            etag=known.etag,
+            last_modified=known.last_modified,
+            sha256=known.sha256,
+            size=known.size or 0,
+            content_type=known.content_type or "",
+        )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def crawl_source(
@@ -150,18 +223,19 @@ def crawl_source(
     run_id: str,
     tunables: CrawlTunables | None = None,
     resolver: Resolver = system_resolver,
+    clock: Callable[[], datetime] = _utc_now,
 ) -> CrawlResult:
-    """Crawl one source; portal problems end up in the stats and manifest, never as exceptions."""
-    run = _SourceCrawl(source, settings, run_id, tunables or CrawlTunables(), resolver)
+    """Crawl one source; portal problems end up in the stats and manifest, never as exceptions.
+
+    ``clock`` (timezone-aware) dates fetches and decides which re-checks are due;
+    tests pass a later one to stand for a run days after the first.
+    """
+    run = _SourceCrawl(source, settings, run_id, tunables or CrawlTunables(), resolver, clock)
     try:
         run.crawl()
     finally:
         run.close()
     return run.result()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _SourceCrawl:
@@ -172,8 +246,10 @@ class _SourceCrawl:
         run_id: str,
         tunables: CrawlTunables,
         resolver: Resolver,
+        clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.source = source
+        self._clock = clock
         self.run_id = run_id
         self.tunables = tunables
         self.rule = KeywordRule(source.include, source.exclude)
@@ -185,11 +261,12 @@ class _SourceCrawl:
             source.allowed_hosts, allow_private_addresses=source.allow_private_addresses, resolver=resolver
         )
         self.fetcher = Fetcher(source, self.guard, self.store.spool_dir, tunables=tunables.fetch)
-        self.stats = CrawlStats(started_at=_now())
+        self.stats = CrawlStats(started_at=self._now())
         self.documents: dict[str, FetchedDocument] = {}
         self.new_shas: set[str] = set()
         self._queue: list[_Task] = []
         self._queued: set[str] = set()
+        self._pending: dict[str, _Task] = {}
         self._sequence = 0
         self._page_shas: set[str] = set()
         self._item_urls: set[str] = set()
@@ -206,6 +283,7 @@ class _SourceCrawl:
             self._enqueue(canonical_url(url), "page", PRIORITY_LISTING, depth=0, is_start=True)
         while self._queue:
             task = heapq.heappop(self._queue)
+            self._pending.pop(task.key, None)
             if task.kind == "document":
                 self._crawl_document(task)
             elif self.stats.pages >= self.source.max_pages:
@@ -226,17 +304,19 @@ class _SourceCrawl:
                 self._fetches_since_save = 0
 
     def close(self) -> None:
-        self.stats.finished_at = _now()
+        self.stats.finished_at = self._now()
         self.stats.error_message = self._error_message()
         self.stats.start_urls_failed = len(self._start_problems)
         try:
             self.state.save()
+            self.state.prune_pages()
         finally:
             self.manifest.close()
             self.fetcher.close()
         s = self.stats
         log.info(
-            "[%s] crawl done: pages=%d documents=%d new=%d unchanged=%d reposts=%d errors=%d requests=%d%s",
+            "[%s] crawl done: pages=%d documents=%d new=%d unchanged=%d reposts=%d errors=%d"
+            " not_rechecked=%d requests=%d%s",
             self.source.id,
             s.pages,
             len(self.documents),
@@ -244,9 +324,13 @@ class _SourceCrawl:
             s.unchanged,
             s.reposts,
             s.errors,
+            s.not_rechecked,
             self.fetcher.requests_made,
             f" ({s.error_message})" if s.error_message else "",
         )
+
+    def _now(self) -> str:
+        return self._clock().isoformat(timespec="seconds")
 
     def result(self) -> CrawlResult:
         return CrawlResult(documents=list(self.documents.values()), stats=self.stats)
@@ -266,17 +350,61 @@ class _SourceCrawl:
         proxy: ProxyRequest | None = details.get("proxy")
         key = proxy.key if proxy else url
         if key in self._queued:
+            pending = self._pending.get(key)
+            if pending is not None and not details.get("parent_unchanged", False):
+                # A changed listing links it too: it is checked as today, whatever else links it.
+                pending.parent_unchanged = False
             return
         self._queued.add(key)
         self._sequence += 1
-        heapq.heappush(self._queue, _Task(priority, self._sequence, url, kind, **details))
+        task = _Task(priority, self._sequence, url, kind, **details)
+        self._pending[key] = task
+        heapq.heappush(self._queue, task)
+
+    # -- not re-checking what an unchanged listing vouches for -----------------------------------
+
+    def _replayed(self, task: _Task, known: UrlState | None) -> bool:
+        """Take a detail page or document from the state, without a request, when allowed.
+
+        Allowed when every listing that linked it this run came back unchanged, it
+        was itself no listing when last read, the state holds what it gave last
+        time (the document in the raw store, the page in the page cache) and its
+        re-check is not due.  A replayed page's
+        links are followed from the cached copy, so its documents are listed as
+        on any other night; the state is left as it was, so the re-check comes due.
+        """
+        if known is None or not task.parent_unchanged or task.proxy is not None or task.is_start:
+            return False
+        if task.priority == PRIORITY_LISTING or (known.kind == "page" and known.listing is not False):
+            return False  # listings are always fetched: they are where new reports appear
+        due = recheck_due(task.url, known.checked_at, self._clock(), self.source.recheck_days)
+        if due or not known.sha256:
+            return False
+        if (known.kind == "document" or known.format) and not self.store.has(known.sha256):
+            return False  # the stored bytes are gone: fetch them again
+        if known.kind == "document":
+            self._known_document(task, known, "not_rechecked", http_status=None)
+        else:
+            body = self.state.cached_page(known.sha256)
+            if body is None:
+                return False
+            self._handle_page_body(
+                task, _PageSource.of_state(task.url, known), body, known, outcome="not_rechecked"
+            )
+        self.stats.not_rechecked += 1
+        return True
 
     # -- pages --------------------------------------------------------------------------------
 
     def _crawl_page(self, task: _Task) -> None:
+        known = self.state.get(task.key)
+        if self._replayed(task, known):
+            return
+        if known is not None and known.kind != "page":
+            known = None  # a link followed as a page gave a document last time: fetch it in full, as then
         self.stats.pages += 1
-        known = self.state.get(task.url) if task.kind == "page" else None
-        cached = self.state.cached_page(known.sha256) if known and known.has_validators else None
+        conditional = task.proxy is None and known is not None and known.has_validators
+        cached = self.state.cached_page(known.sha256) if conditional and known else None
         try:
             response = self.fetcher.fetch(
                 task.url,
@@ -290,7 +418,8 @@ class _SourceCrawl:
             self._record_failure(task, failure, kind="page")
             return
         if response.not_modified and cached is not None and known is not None:
-            self._handle_page_body(task, response, cached, known, outcome="not_modified")
+            source = _PageSource.of_response(response, known)
+            self._handle_page_body(task, source, cached, known, outcome="not_modified")
             return
         found_format = sniff_format(response.head, response.temp_path, response.content_type)
         if found_format not in (None, "html"):
@@ -304,54 +433,94 @@ class _SourceCrawl:
         body = response.read_body()
         response.discard()
         outcome = "unchanged" if known and known.sha256 == response.sha256 else "new"
-        self._handle_page_body(task, response, body, known, outcome=outcome)
+        self._handle_page_body(task, _PageSource.of_response(response, known), body, known, outcome=outcome)
 
     def _handle_page_body(
-        self, task: _Task, response: FetchResponse, body: bytes, known: UrlState | None, *, outcome: str
+        self, task: _Task, source: _PageSource, body: bytes, known: UrlState | None, *, outcome: str
     ) -> None:
-        sha = response.sha256 or (known.sha256 if known else None) or ""
+        """Read a page's body — fetched now, answered 304, or not re-checked — and follow its links.
+
+        ``outcome`` says which: "new" (first seen or changed), "unchanged" (same bytes),
+        "not_modified" (304) or "not_rechecked" (from the state, no request).  Links of a
+        page in any of the last three inherit "listing unchanged".
+        """
+        sha = source.sha256 or (known.sha256 if known else None) or ""
+        unchanged = outcome in ("unchanged", "not_modified", "not_rechecked")
         if task.proxy is not None:
-            self._handle_proxy_body(task, response, body, outcome)
+            self._handle_proxy_body(task, source, body, outcome, unchanged=unchanged)
             return
-        page = parse_page(response.url, body, response.content_type)
+        page = parse_page(source.url, body, source.content_type)
         if page.looks_not_found:
-            failure = FetchFailed("error", f"{task.url}: not-found page served with HTTP {response.status}")
-            self._record_failure(task, failure, kind="page", response=response)
+            failure = FetchFailed("error", f"{task.url}: not-found page served with HTTP {source.status}")
+            self._record_failure(task, failure, kind="page", response=source)
             return
         if sha in self._page_shas:
-            self._row(task, "skipped_duplicate_page", kind="page", response=response, title=page.title)
+            self._row(task, "skipped_duplicate_page", kind="page", response=source, title=page.title)
             return
         self._page_shas.add(sha)
         page_title = self._report_title(page, task)
         published = page.published_at or task.date_hint or date_from_url(task.url)
         inline_report = page.has_report_table and self._page_is_report(page, task)
-        if inline_report:
-            self._store_inline_report(task, response, body, page_title, published, known, outcome)
+        report_title = page_title if self._page_is_report(page, task) else None
+        listing = self._follow_page(task, page, published, report_title, unchanged=unchanged)
+        if inline_report and outcome == "not_rechecked" and known is not None:
+            self._known_document(task, known, outcome, http_status=None)
+        elif inline_report:
+            self._store_inline_report(task, source, body, page_title, published, known, outcome, listing)
         else:
-            self._row(task, outcome, kind="page", response=response, title=page.title, published=published)
+            self._row(task, outcome, kind="page", response=source, title=page.title, published=published)
             log.info("[%s] page %s %s", self.source.id, outcome, task.url)
-            if response.etag or response.last_modified:
-                self.state.cache_page(sha, body)
-                self.state.record(
-                    task.url,
-                    UrlState(
-                        kind="page",
-                        etag=response.etag,
-                        last_modified=response.last_modified,
-                        sha256=sha,
-                        size=len(body),
-                        fetched_at=_now(),
-                    ),
-                )
-        self._follow_page(task, page, published, page_title if self._page_is_report(page, task) else None)
+            if outcome != "not_rechecked":
+                self._remember_page(task, source, body, sha, known, outcome, listing)
 
-    def _handle_proxy_body(self, task: _Task, response: FetchResponse, body: bytes, outcome: str) -> None:
+    def _remember_page(
+        self,
+        task: _Task,
+        source: _PageSource,
+        body: bytes,
+        sha: str,
+        known: UrlState | None,
+        outcome: str,
+        listing: bool,
+    ) -> None:
+        """Keep a checked page's identity and body: its next fetch can be conditional, a
+        later run can tell "same bytes" from "changed", and a detail page can be
+        replayed without a request while its re-check is not due."""
+        replayed_304 = outcome == "not_modified" and known is not None
+        now = self._now()
+        self.state.cache_page(sha, body)
+        self.state.record(
+            task.url,
+            UrlState(
+                kind="page",
+                etag=source.etag or (known.etag if replayed_304 and known else None),
+                last_modified=source.last_modified
+                or (known.last_modified if replayed_304 and known else None),
+                sha256=sha,
+                size=len(body),
+                fetched_at=(known.fetched_at if replayed_304 and known else None) or now,
+                checked_at=now,
+                content_type=source.content_type or None,
+                final_url=source.url if source.url != task.url else None,
+                listing=listing or task.is_start or task.priority == PRIORITY_LISTING,
+            ),
+        )
+
+    def _handle_proxy_body(
+        self, task: _Task, source: _PageSource, body: bytes, outcome: str, *, unchanged: bool
+    ) -> None:
         assert task.proxy is not None
         adapter = adapter_named(task.proxy.adapter)
-        listing = adapter.read_proxy_response(task.proxy, decode_html(body, response.content_type))
-        self._row(task, outcome, kind="page", response=response)
+        listing = adapter.read_proxy_response(task.proxy, decode_html(body, source.content_type))
+        self._row(task, outcome, kind="page", response=source)
         log.info("[%s] listing-proxy %s %s (%d links)", self.source.id, outcome, task.url, len(listing.links))
-        unseen = self._follow_links(task, listing.links, page=None, page_date=None, report_title=None)
+        # Only the identity: "same records as last time" is all a rerun needs to know of a proxy answer.
+        now = self._now()
+        entry = UrlState(kind="page", sha256=source.sha256, size=len(body), fetched_at=now, checked_at=now)
+        self.state.record(task.key, entry)
+        unseen, _ = self._follow_links(
+            task, listing.links, page=None, page_date=None, report_title=None, unchanged=unchanged
+        )
         # A proxy page that lists nothing new is the same loop trap as an endless "next page".
         if listing.next_request is not None and unseen:
             self._enqueue_proxy(task, listing.next_request)
@@ -364,18 +533,39 @@ class _SourceCrawl:
         )
 
     def _follow_page(
-        self, task: _Task, page: ParsedPage, published: str | None, report_title: str | None
-    ) -> None:
+        self,
+        task: _Task,
+        page: ParsedPage,
+        published: str | None,
+        report_title: str | None,
+        *,
+        unchanged: bool,
+    ) -> bool:
+        """Queue what the page links to; return whether the page looks like a listing.
+
+        A listing: it pages on (pagination links, a CMS listing mechanism) or lists
+        dated items.  A rerun always fetches listings and may take the others from
+        the state (``_replayed``).
+        """
         links = list(page.links)
+        mechanism = False
         for adapter in adapters_for(self.source.adapter, task.url, page.text):
-            links.extend(adapter.listing_links(task.url, page.text))
-            for listing_url in adapter.listing_urls(task.url, page.text):
+            extra = adapter.listing_links(task.url, page.text)
+            listing_urls = adapter.listing_urls(task.url, page.text)
+            requests = adapter.proxy_requests(task.url, page.text)
+            mechanism = mechanism or bool(extra or listing_urls or requests)
+            links.extend(extra)
+            for listing_url in listing_urls:
                 if self.guard.host_allowed(listing_url):
                     self._enqueue(listing_url, "page", PRIORITY_LISTING, depth=task.depth, referer=task.url)
-            for request in adapter.proxy_requests(task.url, page.text):
+            for request in requests:
                 if self.guard.host_allowed(request.url):
                     self._enqueue_proxy(task, request)
-        self._follow_links(task, links, page=page, page_date=published, report_title=report_title)
+        _, paginated = self._follow_links(
+            task, links, page=page, page_date=published, report_title=report_title, unchanged=unchanged
+        )
+        dated = sum(1 for link in page.links if link.listing_date)
+        return mechanism or paginated or dated >= LISTING_MIN_DATED_LINKS
 
     def _follow_links(
         self,
@@ -385,10 +575,14 @@ class _SourceCrawl:
         page: ParsedPage | None,
         page_date: str | None,
         report_title: str | None,
-    ) -> int:
+        unchanged: bool = False,
+    ) -> tuple[int, bool]:
         """Queue attachments, pagination, report pages and (within the start columns) other pages.
 
-        Returns how many of ``links`` were not seen before this run (0 means a repeated listing).
+        ``unchanged``: the linking page came back unchanged, so the detail pages and
+        documents it links may be taken from the state (``_replayed``).  Listings are
+        always fetched.  Returns how many of ``links`` were not seen before this run
+        (0 means a repeated listing) and whether any was a pagination link.
         """
         next_depth = task.depth + 1
         pagination: list[Link] = []
@@ -419,6 +613,7 @@ class _SourceCrawl:
                         title_hint=report_title or _clean_link_title(link.text),
                         date_hint=page_date or link.listing_date or task.date_hint,
                         report_candidate=True,
+                        parent_unchanged=unchanged,
                     )
                 continue
             if next_depth > self.source.max_depth:
@@ -433,6 +628,7 @@ class _SourceCrawl:
                     title_hint=_clean_link_title(link.text),
                     date_hint=link.listing_date,
                     report_candidate=True,
+                    parent_unchanged=unchanged,
                 )
             elif self._within_start_columns(link.url):
                 self._enqueue(
@@ -442,6 +638,7 @@ class _SourceCrawl:
                     depth=next_depth,
                     referer=task.url,
                     date_hint=link.listing_date,
+                    parent_unchanged=unchanged,
                 )
         # A "next page" that shows nothing new is a pagination loop (index_N → index_N+1 forever).
         if unseen_items or task.is_start:
@@ -449,7 +646,7 @@ class _SourceCrawl:
                 self._enqueue(link.url, "page", PRIORITY_LISTING, depth=task.depth, referer=task.url)
         elif pagination:
             log.info("[%s] not following pagination of %s: no new items on it", self.source.id, task.url)
-        return unseen_items
+        return unseen_items, bool(pagination)
 
     def _within_start_columns(self, url: str) -> bool:
         """Under a start URL's directory — or, for a start URL named by its query, the same column.
@@ -481,6 +678,8 @@ class _SourceCrawl:
             # Attachment URLs on these portals are immutable once published; re-downloading proves nothing.
             self._known_document(task, known, "skipped_known", http_status=None)
             return
+        if self._replayed(task, known):
+            return
         try:
             response = self.fetcher.fetch(
                 task.url,
@@ -492,6 +691,7 @@ class _SourceCrawl:
             self._record_failure(task, failure, kind="document")
             return
         if response.not_modified and stored and known is not None:
+            self.state.record(task.url, replace(known, checked_at=self._now()))
             self._known_document(task, known, "not_modified", http_status=304)
             return
         found_format = sniff_format(response.head, response.temp_path, response.content_type)
@@ -510,7 +710,7 @@ class _SourceCrawl:
                 )
                 self._record_failure(task, failure, kind="document", response=response)
                 return
-            self._handle_page_body(task, response, body, None, outcome="new")
+            self._handle_page_body(task, _PageSource.of_response(response, None), body, None, outcome="new")
             return
         if found_format is None:
             response.discard()
@@ -547,7 +747,8 @@ class _SourceCrawl:
                 title=task.title_hint,
                 published_at=published,
                 referer=task.referer,
-                fetched_at=_now(),
+                fetched_at=self._now(),
+                checked_at=self._now(),
             ),
             outcome,
             http_status=response.status,
@@ -556,12 +757,13 @@ class _SourceCrawl:
     def _store_inline_report(
         self,
         task: _Task,
-        response: FetchResponse,
+        response: _PageSource,
         body: bytes,
         title: str | None,
         published: str | None,
         known: UrlState | None,
         outcome: str,
+        listing: bool = False,
     ) -> None:
         """A detail page whose report is its own HTML table: the page bytes are the document."""
         sha = response.sha256 or (known.sha256 if known else None) or ""
@@ -570,8 +772,8 @@ class _SourceCrawl:
             outcome = "new"
         elif outcome != "not_modified":
             outcome = "unchanged" if known and known.sha256 == sha else "repost"
-        if response.etag or response.last_modified:
-            self.state.cache_page(sha, body)
+        replayed_304 = known is not None and outcome == "not_modified"
+        self.state.cache_page(sha, body)
         self._register_document(
             task,
             UrlState(
@@ -586,7 +788,11 @@ class _SourceCrawl:
                 title=title,
                 published_at=published,
                 referer=task.referer,
-                fetched_at=_now(),
+                fetched_at=(known.fetched_at if replayed_304 and known else None) or self._now(),
+                checked_at=self._now(),
+                content_type=response.content_type or None,
+                final_url=response.url if response.url != task.url else None,
+                listing=listing,
             ),
             outcome,
             http_status=response.status,
@@ -605,7 +811,7 @@ class _SourceCrawl:
         keep_state: bool = False,
     ) -> None:
         sha = entry.sha256 or ""
-        fetched_at = _now() if not keep_state else (entry.fetched_at or _now())
+        fetched_at = self._now() if not keep_state else (entry.fetched_at or self._now())
         if not keep_state:
             self.state.record(task.url, entry)
         document = FetchedDocument(
@@ -642,7 +848,7 @@ class _SourceCrawl:
                 last_modified=entry.last_modified,
                 sha256=sha,
                 size=document.size,
-                fetched_at=_now(),
+                fetched_at=self._now(),
                 outcome=outcome,
                 error=None,
                 kind="document",
@@ -665,7 +871,7 @@ class _SourceCrawl:
     # -- failures and rows --------------------------------------------------------------------
 
     def _record_failure(
-        self, task: _Task, failure: FetchFailed, *, kind: str, response: FetchResponse | None = None
+        self, task: _Task, failure: FetchFailed, *, kind: str, response: _ResponseFacts | None = None
     ) -> None:
         message = str(failure)
         counts_as_error = failure.kind == "error" or task.is_start
@@ -684,7 +890,7 @@ class _SourceCrawl:
         outcome: str,
         *,
         kind: str,
-        response: FetchResponse | None = None,
+        response: _ResponseFacts | None = None,
         title: str | None = None,
         published: str | None = None,
         error: str | None = None,
@@ -704,7 +910,7 @@ class _SourceCrawl:
                 last_modified=response.last_modified if response else None,
                 sha256=response.sha256 if response else None,
                 size=response.size if response else None,
-                fetched_at=_now(),
+                fetched_at=self._now(),
                 outcome=outcome,
                 error=error,
                 kind=kind,

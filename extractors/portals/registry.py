@@ -35,6 +35,18 @@ class SourceConfig:
     ``retries`` and ``backoff_s`` bound the retry loop on 5xx and timeouts; they
     are per source because a slow provincial portal and a test fixture want very
     different patience.
+
+    ``recheck_days`` (an extension of the contract's keys): a detail page or
+    attachment linked from a page that came back unchanged (304, or the same
+    bytes as last time) is taken from the crawl state without a request unless it
+    is due — each known URL is re-checked at least once per ``recheck_days``, and
+    no sooner than half of it after its last check, on a night set by a hash of
+    its URL, so the re-checks spread instead of all landing on one night.  Why:
+    on a rerun nearly every request is a 304 for something whose listing already
+    said "nothing changed"; at a polite request rate those 304s are most of the
+    night's crawl.  The window bounds how late a report corrected in place (same
+    detail URL, new attachment bytes or link) is noticed.  Listings are always
+    fetched.  ``0`` re-checks everything on every run.
     """
 
     id: str
@@ -53,6 +65,7 @@ class SourceConfig:
     timeout_s: float = 30
     retries: int = 3
     backoff_s: float = 1.0
+    recheck_days: float = 7.0
 
     def __post_init__(self) -> None:
         # Lists are accepted for convenience but stored as tuples so the config stays hashable/frozen.
@@ -82,6 +95,8 @@ def _host_of(url: str) -> str:
 
 _INT_FIELDS = {"max_pages": 1, "max_depth": 0, "retries": 0}
 _FLOAT_FIELDS = {"requests_per_second": 0.0, "max_file_mb": 0.0, "timeout_s": 0.0, "backoff_s": -1.0}
+# Numbers where 0 is meaningful (re-check on every run) but a negative value is a typo.
+_NON_NEGATIVE_FIELDS = ("recheck_days",)
 _BOOL_FIELDS = ("respect_robots", "allow_private_addresses")
 _LIST_FIELDS = ("start_urls", "include", "exclude", "allowed_hosts")
 _KNOWN_KEYS = {f.name for f in fields(SourceConfig)}
@@ -164,6 +179,12 @@ def parse_source(entry: Any, *, where: str = "source") -> SourceConfig:
             value = entry[name]
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= lower:
                 raise fail(name, f"must be a number > {lower:g}, got {value!r}")
+            values[name] = float(value)
+    for name in _NON_NEGATIVE_FIELDS:
+        if name in entry:
+            value = entry[name]
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise fail(name, f"must be a number >= 0, got {value!r}")
             values[name] = float(value)
     for name in _BOOL_FIELDS:
         if name in entry:

@@ -4,14 +4,18 @@ Why kept per source under ``crawl_state_dir``: conditional GETs need the
 ETag/Last-Modified of the last fetch, and a rerun must know which URLs already
 gave which bytes so it can skip or 304 them instead of downloading again.
 Pages answered with 304 are replayed from a small page cache so their links
-can still be followed.
+can still be followed, and so are detail pages not re-checked at all because
+the listing linking them was unchanged and their re-check is not yet due
+(``recheck_due``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,18 @@ STATE_VERSION = 1
 
 @dataclass
 class UrlState:
-    """Last known facts about one URL.  ``kind`` is "page" or "document"."""
+    """Last known facts about one URL.  ``kind`` is "page" or "document".
+
+    ``fetched_at`` is when its bytes were last received; ``checked_at`` when the
+    portal last confirmed them (a 200 or a 304) — a URL taken from the state
+    without a request keeps both, so its re-check still comes due.
+    ``content_type`` and ``final_url`` (after redirects) let a cached page be
+    decoded and its relative links resolved exactly as when it was fetched.
+    ``listing`` says whether a page looked like a listing (pagination, a list of
+    dated items, a CMS listing mechanism) when last read: listings are always
+    fetched, since that is where new reports appear.
+    Listing-proxy responses are keyed by their request key, not a URL.
+    """
 
     kind: str
     etag: str | None = None
@@ -37,6 +52,10 @@ class UrlState:
     published_at: str | None = None
     referer: str | None = None
     fetched_at: str | None = None
+    checked_at: str | None = None
+    content_type: str | None = None
+    final_url: str | None = None
+    listing: bool | None = None
 
     @property
     def has_validators(self) -> bool:
@@ -89,8 +108,47 @@ class CrawlState:
         if not path.is_file():
             write_bytes_atomic(path, body)
 
+    def prune_pages(self) -> int:
+        """Delete cached page bodies no URL refers to any more.
+
+        Listings change, and every version was cached: without this the cache would grow forever.
+        """
+        if not self.pages_dir.is_dir():
+            return 0
+        wanted = {entry.sha256 for entry in self.urls.values() if entry.kind == "page" and entry.sha256}
+        removed = 0
+        for path in self.pages_dir.iterdir():
+            if path.name not in wanted and not path.name.startswith("."):
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def cached_page(self, sha256: str | None) -> bytes | None:
         if not sha256:
             return None
         path = self.pages_dir / sha256
         return path.read_bytes() if path.is_file() else None
+
+
+def recheck_due(key: str, checked_at: str | None, now: datetime, period_days: float) -> bool:
+    """Whether a URL last confirmed at ``checked_at`` must be asked again at ``now``.
+
+    Each URL waits its own interval between half the period and the whole of it
+    (fixed by a hash of ``key``): every URL is re-checked at least once per
+    period (by the first run after it), none sooner than half a period after its
+    last check, and the re-checks of a thousand URLs first seen on one night
+    spread over the nights of the second half of the period instead of all
+    falling due together.  Unknown or unreadable check times, a period of 0 and a
+    clock that went backwards all mean "due": when in doubt, ask the portal.
+    """
+    if period_days <= 0 or not checked_at:
+        return True
+    try:
+        checked = datetime.fromisoformat(checked_at)
+    except ValueError:
+        return True
+    if checked.tzinfo is None or checked > now:
+        return True
+    spread = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") / 2.0**64
+    interval = timedelta(days=period_days * (0.5 + 0.5 * spread))
+    return now - checked >= interval

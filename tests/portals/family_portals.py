@@ -4,7 +4,9 @@ Each builder lays out a portal on a ``FixturePortal`` the way that family publis
 (URL shapes, listing mechanism, attachment links) and returns a ``FamilyPortal``: the
 source to crawl and what a correct crawl must find, refuse and never request.  The shared
 tests in ``test_cms_families.py`` crawl each twice and check both runs from the server's
-own request log; family-specific expectations live in each ``check``.
+own request log; family-specific expectations live in each ``check``.  ``listings`` name
+what a rerun must still ask for — the family's listing pages and listing requests; the
+detail pages and documents below an unchanged listing are taken from the crawl state.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class FamilyPortal:
     documents: dict[str, str]  # request target -> format
     errors: dict[str, str]  # request target -> words the manifest error must contain
     never_requested: tuple[str, ...]
+    # Request targets (or their prefixes, up to "?") a rerun asks for again: the listings.
+    listings: tuple[str, ...] = ()
     reposts: int = 0
     check: Callable[[CrawlResult, FixturePortal], None] | None = field(default=None, repr=False)
 
@@ -233,6 +237,7 @@ def build_hanweb(portal: FixturePortal) -> FamilyPortal:
         },
         errors={"/art/2024/3/5/art_4521_5.html": "not-found page served with HTTP 200"},
         never_requested=("/art/2024/3/3/art_4521_3.html", HANWEB_DOWNLOAD + "h3", "/"),
+        listings=("/col/col4521/index.html", f"{HANWEB_PROXY}?"),
         reposts=1,
         check=check,
     )
@@ -327,6 +332,7 @@ def build_vsb(portal: FixturePortal) -> FamilyPortal:
         source=family_source(portal, "fixture-vsb", "/xxgk/czyjs.htm"),
         documents={f"{VSB_DOWNLOAD}1": "xls", f"{VSB_DOWNLOAD}2": "pdf", f"{VSB_DOWNLOAD}5": "docx"},
         errors={f"{VSB_DOWNLOAD}4": "too large", f"{VSB_DOWNLOAD}6": "Timeout"},
+        listings=("/xxgk/czyjs.htm", "/xxgk/czyjs/3.htm", "/xxgk/czyjs/2.htm", "/xxgk/czyjs/1.htm"),
         never_requested=("/info/1033/3.htm", f"{VSB_DOWNLOAD}3", "/"),
         check=check,
     )
@@ -477,6 +483,7 @@ def build_anhui_public(portal: FixturePortal) -> FamilyPortal:
             ANHUI_ATTACHMENTS[1007]: "xls",
         },
         errors={ANHUI_ATTACHMENTS[1005]: "not-found page served with HTTP 200"},
+        listings=(ANHUI_COLUMN, f"{ANHUI_LABEL}?"),
         never_requested=(
             f"/public/{ANHUI_ORGAN}/1003.html",
             ANHUI_ATTACHMENTS[1003],
@@ -571,6 +578,7 @@ def build_anhui_openness(portal: FixturePortal) -> FamilyPortal:
             "/openness/download.jsp?fileId=2005": "xlsx",
         },
         errors={"/UploadFiles/2024/01/slow.pdf": "Timeout"},
+        listings=tuple(f"{OPENNESS_LIST}page_{index}.html" for index in range(1, len(pages) + 1)),
         never_requested=("/OpennessContent/show/2004.html", "/UploadFiles/2024/01/banfa.docx"),
         check=check,
     )
@@ -664,6 +672,7 @@ def build_jpaas(portal: FixturePortal) -> FamilyPortal:
             JPAAS_REPORTS[3004][1]: "pdf",
         },
         errors={JPAAS_REPORTS[3003][1]: "too large"},
+        listings=("/col/col1229/index.html", f"{JPAAS_UNIT}?"),
         never_requested=("/art/2024/4/5/art_1229_3005.html", JPAAS_REPORTS[3005][1]),
         reposts=1,
         check=check,

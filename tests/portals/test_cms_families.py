@@ -1,8 +1,9 @@
 """One fixture portal per CMS family (family_portals.py), crawled with adapter: auto, twice.
 
 The first run must find exactly the family's reports, turn its traps into counted errors
-and never touch what is not a report; the second run must download no document again,
-which is checked from the fixture server's own request log, not from the crawler's word.
+and never touch what is not a report; the second run must download no document again and,
+its listings being unchanged, ask only for those listings and for what failed the first
+time — checked from the fixture server's own request log, not from the crawler's word.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from .family_portals import FAMILY_BUILDERS, FamilyPortal
 
 def _targets(result: CrawlResult, portal: FixturePortal) -> dict[str, str]:
     return {d.url.removeprefix(portal.base): d.format for d in result.documents}
+
+
+def _is_listing(target: str, fixture: FamilyPortal) -> bool:
+    return any(target == t or (t.endswith("?") and target.startswith(t)) for t in fixture.listings)
 
 
 @pytest.mark.parametrize("family", sorted(FAMILY_BUILDERS))
@@ -44,8 +49,18 @@ def test_family_portal_is_crawled_completely_and_rerun_downloads_nothing_twice(
     if fixture.check is not None:
         fixture.check(first, portal)
     assert not list(settings.raw_dir.glob(".spool/*.part"))
+    first_requests = len(portal.log)
 
     second = crawl_source(fixture.source, settings, run_id="run-2")
+
+    rerun = [r.target for r in portal.log[first_requests:]]
+    listings = [t for t in rerun if _is_listing(t, fixture)]
+    assert {t for t in rerun if not _is_listing(t, fixture)} <= set(fixture.errors) | {"/robots.txt"}
+    assert {t.split("?")[0] for t in listings} == {t.split("?")[0] for t in fixture.listings}
+    details = {d.referer.removeprefix(portal.base) for d in first.documents if d.referer}
+    assert not set(rerun) & (set(fixture.documents) | details - set(listings))
+    assert len(rerun) < first_requests
+    assert second.stats.not_rechecked >= len(fixture.documents)
 
     for target in fixture.documents:
         bodies = portal.requests_for(target, status=200)

@@ -330,11 +330,17 @@ def test_endless_next_page_chain_stops_when_pages_show_nothing_new(
     assert result.stats.errors == 3
 
 
-def test_rerun_downloads_no_document_twice(portal: FixturePortal, settings: Settings) -> None:
+@pytest.mark.parametrize("recheck_days", [0.0, 7.0])
+def test_rerun_downloads_no_document_twice(
+    portal: FixturePortal, settings: Settings, recheck_days: float
+) -> None:
+    """recheck_days 0: every known URL is asked again (304s); 7: the unchanged listings vouch for them."""
     build_trs_portal(portal)
-    source = trs_source(portal)
+    source = trs_source(portal, recheck_days=recheck_days)
     first = crawl_source(source, settings, run_id="run-1")
+    first_requests = len(portal.log)
     second = crawl_source(source, settings, run_id="run-2")
+    rerun_targets = {r.target for r in portal.log[first_requests:]}
     document_targets = {d.url.removeprefix(portal.base) for d in first.documents}
     for target in document_targets:
         full_bodies = portal.requests_for(target, status=200)
@@ -344,12 +350,20 @@ def test_rerun_downloads_no_document_twice(portal: FixturePortal, settings: Sett
     assert {d.url: d.sha256 for d in second.documents} == {d.url: d.sha256 for d in first.documents}
     assert not any(d.is_new for d in second.documents)
     inline = f"{COLUMN}/202401/t20240118_4.html"
-    assert [r.status for r in portal.requests_for(inline)] == [200, 304]
     run2 = [r for r in read_manifest(settings.manifest_dir / "fixture-trs.jsonl") if r["run_id"] == "run-2"]
-    assert {r["outcome"] for r in run2 if r["kind"] == "document" and r["sha256"]} <= {
-        "skipped_known",
-        "not_modified",
-    }
+    outcomes = {r["outcome"] for r in run2 if r["kind"] == "document" and r["sha256"]}
+    if recheck_days:
+        assert [r.status for r in portal.requests_for(inline)] == [200]
+        assert "not_rechecked" in outcomes and outcomes <= {"skipped_known", "not_rechecked"}
+        # Asked again: the listings, and what failed last time (the soft 404, the big and the slow file).
+        listings = {f"{COLUMN}/{name}" for name in ("index.html", "index_1.html", "index_2.html")}
+        failed = {DOWNLOAD + "999", f"{COLUMN}/202401/big.pdf", f"{COLUMN}/202401/slow.pdf"}
+        assert rerun_targets == listings | failed | {"/robots.txt"}
+        assert second.stats.not_rechecked > len(second.documents)  # their detail pages too
+    else:
+        assert [r.status for r in portal.requests_for(inline)] == [200, 304]
+        assert outcomes <= {"skipped_known", "not_modified"}
+        assert second.stats.not_rechecked == 0
 
 
 def test_missing_raw_file_is_downloaded_again(portal: FixturePortal, settings: Settings) -> None:

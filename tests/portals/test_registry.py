@@ -94,6 +94,14 @@ def test_bad_yaml_is_reported(tmp_path: Path) -> None:
             "- id: a\n  start_urls: [https://a.gov.cn/]\n  include: [自评]\n  respect_robots: 'no'",
             r"source 'a': field 'respect_robots': must be true or false",
         ),
+        (
+            "- id: a\n  start_urls: [https://a.gov.cn/]\n  include: [自评]\n  recheck_days: -1",
+            r"source 'a': field 'recheck_days': must be a number >= 0",
+        ),
+        (
+            "- id: a\n  start_urls: [https://a.gov.cn/]\n  include: [自评]\n  recheck_days: weekly",
+            r"source 'a': field 'recheck_days': must be a number >= 0",
+        ),
     ],
 )
 def test_entry_errors_name_source_and_field(tmp_path: Path, entry: str, expected: str) -> None:
@@ -121,3 +129,12 @@ def test_an_empty_exclude_list_turns_the_default_off(tmp_path: Path) -> None:
     text = "sources:\n  - id: a\n    start_urls: [https://a.gov.cn/]\n    include: [自评]\n    exclude: []\n"
     (source,) = load_registry(_write(tmp_path, text))
     assert source.exclude == ()
+
+
+def test_recheck_days_defaults_to_a_week_and_zero_means_every_run(tmp_path: Path) -> None:
+    text = (
+        "sources:\n  - id: a\n    start_urls: [https://a.gov.cn/]\n    include: [自评]\n"
+        "  - id: b\n    start_urls: [https://b.gov.cn/]\n    include: [自评]\n    recheck_days: 0\n"
+    )
+    default, every_run = load_registry(_write(tmp_path, text))
+    assert (default.recheck_days, every_run.recheck_days) == (7.0, 0.0)
