@@ -102,6 +102,10 @@ def _cmd_stage(args: argparse.Namespace) -> int:
     return _print_step(pipeline.stage(load_settings(), args.run_id))
 
 
+def _cmd_needs_build(args: argparse.Namespace) -> int:
+    return _print_step(pipeline.decide_build(load_settings(), args.run_id))
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     return _print_step(pipeline.validate(load_settings(), args.run_id))
 
@@ -123,19 +127,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from extractors.publish import PublishError, summarize
+    from extractors.publish import PublishError, parquet_dir, summarize
+    from extractors.rebuild import last_decision
 
     settings = load_settings()
+    decision = last_decision(settings)
     try:
         summary = summarize(settings.warehouse_path)
     except PublishError as error:
         print(f"error: {error}", file=sys.stderr)
+        if decision is not None:
+            print(f"last run: {decision.describe()}", file=sys.stderr)
         return 1
     print("\n".join(summary.lines()))
-    from extractors.publish import parquet_dir
-
     print(f"  parquet:           {parquet_dir(settings.warehouse_path)}")
     print(f"  data docs:         {settings.data_docs_dir / 'index.html'}")
+    if decision is not None:
+        print(f"  last run:          {decision.describe()}")
     return 0
 
 
@@ -182,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("batches", nargs="+", metavar="BATCH_FILE")
     batch.set_defaults(handler=_cmd_extract_batch)
     with_run_id("stage", "write the run's staging batch", _cmd_stage)
+    with_run_id(
+        "needs-build",
+        "whether the run must rebuild the warehouse, or leaves it as it is (prints the decision)",
+        _cmd_needs_build,
+    )
     with_run_id("validate", "run the GX suites on the run's staging batch", _cmd_validate)
     commands.add_parser("build", help="dbt build into the build file").set_defaults(handler=_cmd_build)
     commands.add_parser("docs", help="dbt docs for the build").set_defaults(handler=_cmd_docs)

@@ -258,6 +258,20 @@ def _crawl_stats_rows(folder: Path, run_id: str) -> Iterable[dict[str, Any]]:
         }
 
 
+# ---------------------------------------------------------------- does the warehouse need this run?
+
+
+def decide_build(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Whether this run must validate, build and publish, or leave the warehouse as it is.
+
+    Runs after ``stage``, so the run's crawl stats are staged either way (the next
+    build loads them).  See ``extractors.rebuild`` for what counts as a change.
+    """
+    from extractors.rebuild import decide
+
+    return decide(settings, run_id).to_dict()
+
+
 # ---------------------------------------------------------------- validate, build, publish
 
 
@@ -301,8 +315,10 @@ def docs(settings: Settings) -> str:
 def publish(settings: Settings, run_id: str) -> dict[str, Any]:
     from extractors.publish import publish as publish_build
     from extractors.publish import summarize
+    from extractors.rebuild import record_published
 
     path = publish_build(settings)
+    record_published(settings, run_id)
     summary = summarize(path)
     data_docs = settings.data_docs_dir / "index.html"
     result = summary.__dict__ | {
@@ -317,7 +333,10 @@ def publish(settings: Settings, run_id: str) -> dict[str, Any]:
 
 
 def run_all(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
-    """The whole nightly run in one process, without Airflow (``python -m extractors run``)."""
+    """The whole nightly run in one process, without Airflow (``python -m extractors run``).
+
+    As in the DAG, a run with nothing new stops after ``stage`` (``decide_build``).
+    """
     run_id = safe_run_id(run_id)
     failed_sources = []
     for source_id in list_source_ids(settings):
@@ -329,8 +348,11 @@ def run_all(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
     for batch in plan_extraction(settings, run_id):
         extract_batch(settings, batch)
     stage(settings, run_id)
+    decision = decide_build(settings, run_id)
+    if not decision["build"]:
+        return {"run_id": run_id, "failed_sources": failed_sources, "warehouse": "unchanged", **decision}
     validate(settings, run_id)
     build(settings)
     docs(settings)
     summary = publish(settings, run_id)
-    return {"run_id": run_id, "failed_sources": failed_sources, **summary}
+    return {"run_id": run_id, "failed_sources": failed_sources, "warehouse": "published", **summary}

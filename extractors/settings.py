@@ -35,6 +35,9 @@ class Settings:
     extract_batch_size: int = 50
     document_timeout_s: float = 120.0
     document_memory_mb: int = 1536
+    # A run that finds nothing new leaves the warehouse as it is (extractors.rebuild), unless the
+    # published one is older than this: its crawl stats then reach the warehouse within this bound.
+    warehouse_max_age_days: float = 7.0
 
     @property
     def raw_dir(self) -> Path:
@@ -104,4 +107,5 @@ def load_settings() -> Settings:
         extract_batch_size=int(os.environ.get("EXTRACT_BATCH_SIZE", 50)),
         document_timeout_s=float(os.environ.get("DOCUMENT_TIMEOUT_S", 120)),
         document_memory_mb=int(os.environ.get("DOCUMENT_MEMORY_MB", 1536)),
+        warehouse_max_age_days=float(os.environ.get("WAREHOUSE_MAX_AGE_DAYS", 7)),
     )

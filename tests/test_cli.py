@@ -73,3 +73,24 @@ def test_summary_without_a_warehouse_explains(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "run the pipeline first" in result.stderr
+
+
+def test_needs_build_prints_the_decision_and_summary_repeats_it(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATA_DIR": str(tmp_path / "data"),
+        "WAREHOUSE_PATH": str(tmp_path / "none.duckdb"),
+    }
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "extractors", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+
+    decided = cli("needs-build", "--run-id", "r1")
+    assert decided.returncode == 0, decided.stderr
+    decision = json.loads(decided.stdout)
+    assert decision["build"] is True and decision["run_id"] == "r1"
+    assert "no published warehouse recorded" in decision["reasons"][0]
+    summary = cli("summary")
+    assert summary.returncode == 1
+    assert "last run: run r1: warehouse rebuild needed" in summary.stderr
