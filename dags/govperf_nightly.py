@@ -11,12 +11,17 @@ build the warehouse with dbt and publish it atomically to `WAREHOUSE_PATH`.
 | `crawl` | one mapped task per source; a failing portal fails only its own task | per source |
 | `plan_extraction` | batches the documents the current extractor has not staged yet | once |
 | `extract` | one mapped task per batch; each document in a time- and memory-limited process | per batch |
-| `stage` | writes this run's Parquet batch | once |
+| `stage` | writes this run's Parquet batch (its crawl stats even when nothing is new) | once |
+| `warehouse_needed` | short-circuit: nothing new → the tasks below are skipped | once |
 | `validate` | GX suites; failures quarantined, every result kept for the `quality` schema | once |
 | `prepare_build` | copies the published file to the build file: dbt builds incrementally | once |
 | `dbt_build` | cosmos `DbtTaskGroup`: one `dbt build`, then a task per model and its tests | per model |
 | `dbt_docs` | `dbt docs generate`, the site published beside the warehouse (`<name>_docs/`) | once |
 | `publish` | checkpoint, rename over the served file, Parquet export (pool `warehouse`) | once |
+
+A quiet night ends at `warehouse_needed` (`extractors.rebuild` says why, in its log and in
+`python -m extractors summary`): validate, the dbt group, docs and publish show as skipped.
+The run's crawl stats are staged all the same and load with the next build.
 
 Every task calls `extractors.pipeline` (the dbt group runs the same dbt project as
 `python -m extractors build`); `python -m extractors <step>` runs the same step
@@ -176,6 +181,13 @@ def govperf_nightly():
 
         return stage_step(_settings(), _run_id())
 
+    @task.short_circuit
+    def warehouse_needed() -> bool:
+        """False skips every task downstream, whatever its trigger rule (the dbt watchers' all_done too)."""
+        from extractors.pipeline import decide_build
+
+        return decide_build(_settings(), _run_id())["build"]
+
     @task
     def validate() -> dict:
         from extractors.pipeline import validate as validate_step
@@ -206,7 +218,8 @@ def govperf_nightly():
     extracted = extract.expand(batch_path=batches)
     staged = stage()
     extracted >> staged
-    staged >> validate() >> prepare_build() >> _dbt_task_group() >> dbt_docs() >> publish()
+    needed = warehouse_needed()
+    staged >> needed >> validate() >> prepare_build() >> _dbt_task_group() >> dbt_docs() >> publish()
 
 
 govperf_nightly()

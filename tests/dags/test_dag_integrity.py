@@ -54,6 +54,7 @@ def test_hops_run_in_pipeline_order(dagbag) -> None:
         "plan_extraction",
         "extract",
         "stage",
+        "warehouse_needed",
         "validate",
         "prepare_build",
         DBT_PRODUCER,
@@ -128,6 +129,21 @@ def test_dbt_group_runs_dbt_as_a_child_process_with_the_warehouse_paths(dagbag) 
     producer = dagbag.dags["govperf_nightly"].get_task(DBT_PRODUCER)
     assert producer.invocation_mode == InvocationMode.SUBPROCESS
     assert {"GOVPERF_BUILD_PATH", "GOVPERF_STAGING_DIR"} <= set(producer.env)
+
+
+def test_a_quiet_night_skips_every_warehouse_task_including_the_dbt_group(dagbag) -> None:
+    """The short-circuit skips all downstream tasks, ignoring trigger rules (the watchers' all_done)."""
+    from airflow.providers.standard.operators.python import ShortCircuitOperator
+
+    dag = dagbag.dags["govperf_nightly"]
+    gate = dag.get_task("warehouse_needed")
+    assert isinstance(gate, ShortCircuitOperator)
+    assert gate.ignore_downstream_trigger_rules is True
+    assert gate.upstream_task_ids == {"stage"}
+    skipped = {task.task_id for task in gate.get_flat_relatives(upstream=False)}
+    assert {"validate", "prepare_build", DBT_PRODUCER, "dbt_docs", "publish"} <= skipped
+    assert {task.task_id for task in _dbt_tasks(dag)} <= skipped
+    assert not any(task.is_teardown for task in dag.tasks)  # a teardown would escape the skip
 
 
 def test_document_work_is_dynamically_mapped(dagbag) -> None:

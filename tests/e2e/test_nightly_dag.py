@@ -4,7 +4,8 @@ Runs ``scripts/run_nightly.sh`` exactly as ``make run`` does on a fresh clone �
 no SOURCES_FILE, so the script generates and serves the bundled sample portal
 itself (on a free port) — then runs it again, as a user typing ``make run``
 twice would.  The portal's own request log (one line per request) shows that
-the second run downloaded nothing, and the marts show that no fact changed.
+the second run downloaded nothing and asked only for the listings, Airflow's
+metadata that it skipped the warehouse tasks, and the marts that no fact changed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 from collections import Counter
 from collections.abc import Iterator
@@ -40,6 +42,7 @@ class NightlyRuns:
     first_requests: list[tuple[str, str, int, int]]
     second_requests: list[tuple[str, str, int, int]]
     first_marts: dict[str, list[tuple]]
+    airflow_db: Path
 
 
 def _run_nightly(env: dict[str, str]) -> str:
@@ -116,6 +119,7 @@ def nightly(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NightlyRuns]:
         first_requests=first_requests,
         second_requests=second_requests,
         first_marts=first_marts,
+        airflow_db=data_dir / "airflow" / "airflow.db",
     )
 
 
@@ -228,3 +232,30 @@ def test_rerun_downloads_no_document_again_and_changes_no_fact(nightly: NightlyR
     second_downloads = [r for r in nightly.second_requests if DOWNLOAD_MARK in r[1] and r[2] == 200]
     assert second_downloads == []
     assert _marts_snapshot(nightly.warehouse) == nightly.first_marts
+
+
+def test_rerun_asks_only_for_the_listings(nightly: NightlyRuns) -> None:
+    """Unchanged listings vouch for their detail pages and attachments (recheck_days)."""
+    listing = re.compile(r"/index(_\d+)?\.html$")
+    assert [r for r in nightly.second_requests if not (listing.search(r[1]) or r[1] == "/robots.txt")] == []
+    assert 0 < len(nightly.second_requests) < len(nightly.first_requests) / 3
+
+
+def test_rerun_leaves_the_warehouse_and_says_why(nightly: NightlyRuns) -> None:
+    assert "last run:" in nightly.first_output and "warehouse rebuilt and published" in nightly.first_output
+    assert "warehouse left unchanged — nothing new" in nightly.second_output
+    with sqlite3.connect(f"file:{nightly.airflow_db}?mode=ro", uri=True) as connection:
+        runs = connection.execute(
+            "SELECT run_id, state FROM dag_run WHERE dag_id = 'govperf_nightly' ORDER BY id"
+        ).fetchall()
+        assert [state for _, state in runs] == ["success", "success"]
+        states = dict(
+            connection.execute(
+                "SELECT task_id, state FROM task_instance WHERE run_id = ? AND map_index < 1",
+                (runs[-1][0],),
+            ).fetchall()
+        )
+    assert states["stage"] == "success" and states["warehouse_needed"] == "success"
+    warehouse_tasks = {k: v for k, v in states.items() if k in ("validate", "dbt_docs", "publish")}
+    warehouse_tasks |= {k: v for k, v in states.items() if k.startswith("dbt_build.")}
+    assert len(warehouse_tasks) > 10 and set(warehouse_tasks.values()) == {"skipped"}
