@@ -11,7 +11,9 @@ Two ways, both driving the project's own code over HTTP on loopback:
 
 The bench serves each portal itself (``running_sample_portal``) so it can count
 the requests and the document downloads of every hop; a rerun must download
-no document again.
+no document again.  Each run also records what it did to the warehouse
+(``extractors.rebuild``): a rerun with nothing new stops after ``needs-build``
+(CLI) or ``warehouse_needed`` (DAG) and leaves the published warehouse as it is.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from extractors.samples.server import SamplePortal
 from extractors.samples.site_format import MANIFEST_NAME, canonical_target
 from extractors.settings import PROJECT_ROOT
 
-CLI_HOPS = ("crawl", "plan", "extract", "stage", "validate", "build", "publish")
+CLI_HOPS = ("crawl", "plan", "extract", "stage", "needs-build", "validate", "build", "publish")
+# Hops run only when ``needs-build`` decided the warehouse must be rebuilt.
+WAREHOUSE_HOPS = ("validate", "build", "publish")
 REGISTRY_PAGE_MARGIN = 50  # extra fetches allowed beyond the portal's own resources (404s, robots)
 
 
@@ -77,6 +81,8 @@ class RunResult:
     ok: bool = True
     failure: str | None = None
     tasks: dict[str, dict[str, Any]] | None = None
+    # "published", or "unchanged: <why>" when the run left the warehouse as it was.
+    warehouse: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -158,6 +164,7 @@ def cli_run(
         ("plan", lambda: [["plan", "--run-id", run_id]]),
         ("extract", lambda: [["extract-batch", str(p)] for p in _batch_files(data_dir, run_id)]),
         ("stage", lambda: [["stage", "--run-id", run_id]]),
+        ("needs-build", lambda: [["needs-build", "--run-id", run_id]]),
         ("validate", lambda: [["validate", "--run-id", run_id]]),
         ("build", lambda: [["build"]]),
         ("publish", lambda: [["publish", "--run-id", run_id]]),
@@ -165,10 +172,16 @@ def cli_run(
     for name, arguments in steps:
         if name not in hops:
             continue
+        if name in WAREHOUSE_HOPS and result.warehouse and result.warehouse.startswith("unchanged"):
+            continue
         outcome = hop(name, arguments())
         if outcome.returncode != 0:
             result.ok, result.failure = False, f"{name} exited with {outcome.returncode} (logs: {log_dir})"
             break
+        if name == "needs-build":
+            result.warehouse = _warehouse_outcome(data_dir / "runs" / run_id / "warehouse.json")
+    if result.warehouse is not None:  # publish has since marked the decision published
+        result.warehouse = _warehouse_outcome(data_dir / "runs" / run_id / "warehouse.json")
     batches = _batch_files(data_dir, run_id)
     result.batches = len(batches)
     result.documents_planned = sum(len(_read_json(p)) for p in batches)
@@ -227,7 +240,18 @@ def dag_run(
         result.tasks = _task_durations(airflow_db, new_runs[-1])
         extract = result.tasks.get("extract")
         result.batches = extract["instances"] if extract else 0
+    result.warehouse = _warehouse_outcome(data_dir / "warehouse_last_run.json")
     return result
+
+
+def _warehouse_outcome(decision_file: Path) -> str | None:
+    """What the run did to the warehouse, from the decision ``extractors.rebuild`` wrote."""
+    if not decision_file.exists():
+        return None
+    decision = _read_json(decision_file)
+    if decision.get("build"):
+        return "published" if decision.get("published_at") else "rebuild needed, not published"
+    return "unchanged: " + "; ".join(decision.get("reasons") or [])
 
 
 def _dag_run_ids(airflow_db: Path) -> list[str]:
@@ -241,16 +265,24 @@ def _dag_run_ids(airflow_db: Path) -> list[str]:
 
 
 def _task_durations(airflow_db: Path, run_id: str) -> dict[str, dict[str, Any]]:
-    """Per task: mapped instances, summed duration, first start and last end, from the metadata."""
+    """Per task: mapped instances, summed duration, first start and last end, and how many
+    instances were skipped (a quiet night's short-circuit), from the metadata."""
     query = """
-        SELECT task_id, count(*), sum(duration), min(start_date), max(end_date)
+        SELECT task_id, count(*), sum(duration), min(start_date), max(end_date),
+               sum(CASE WHEN state = 'skipped' THEN 1 ELSE 0 END)
         FROM task_instance WHERE dag_id = 'govperf_nightly' AND run_id = ? GROUP BY task_id
     """
     with sqlite3.connect(f"file:{airflow_db}?mode=ro", uri=True) as connection:
         rows = connection.execute(query, (run_id,)).fetchall()
     return {
-        task: {"instances": count, "duration_s": duration, "first_start": start, "last_end": end}
-        for task, count, duration, start, end in rows
+        task: {
+            "instances": count,
+            "duration_s": duration,
+            "first_start": start,
+            "last_end": end,
+            "skipped": skipped,
+        }
+        for task, count, duration, start, end, skipped in rows
     }
 
 

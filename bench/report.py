@@ -15,13 +15,14 @@ from typing import Any
 
 from bench.settings import Targets
 
-HOP_ORDER = ("crawl", "plan", "extract", "stage", "validate", "build", "publish")
+HOP_ORDER = ("crawl", "plan", "extract", "stage", "needs-build", "validate", "build", "publish")
 DAG_TASK_ORDER = (
     "list_sources",
     "crawl",
     "plan_extraction",
     "extract",
     "stage",
+    "warehouse_needed",
     "validate",
     "dbt_build",
     "publish",
@@ -124,8 +125,16 @@ def scaling_rows(result: dict[str, Any], targets: Targets) -> Iterator[Row]:
 def _hop_times(run: dict[str, Any]) -> str:
     if run["mode"] == "cli":
         return ", ".join(f"{h['hop']} {h['wall_s']:.1f}" for h in run["hops"])
-    groups = dag_task_groups(run.get("tasks") or {})
-    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in groups.items())
+    tasks = run.get("tasks") or {}
+    groups = dag_task_groups(tasks)
+    skipped = {
+        name
+        for name in groups
+        if all(t.get("skipped") == t.get("instances") for i, t in tasks.items() if i.split(".", 1)[0] == name)
+    }
+    return ", ".join(
+        f"{name} skipped" if name in skipped else f"{name} {seconds:.1f}" for name, seconds in groups.items()
+    )
 
 
 def dag_task_groups(tasks: dict[str, dict[str, Any]]) -> dict[str, float]:
@@ -209,6 +218,8 @@ def end_to_end_rows(results: list[dict[str, Any]], targets: Targets) -> Iterator
                 _verdict(rerun["document_downloads"] <= targets.rerun_document_downloads),
             )
             yield Row(item4, f"{label}: rerun per hop s", _hop_times(rerun))
+            if rerun.get("warehouse"):
+                yield Row(item4, f"{label}: rerun warehouse", rerun["warehouse"][:160])
         yield from _linearity_rows(mode, sized)
 
 
