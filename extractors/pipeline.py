@@ -100,7 +100,9 @@ def crawl(settings: Settings, run_id: str, source_id: str) -> dict[str, Any]:
         "crawled %s: %d documents (%s)",
         source_id,
         len(output["documents"]),
-        ", ".join(f"{k}={stats.get(k)}" for k in ("pages", "new", "unchanged", "reposts", "errors")),
+        ", ".join(
+            f"{k}={stats.get(k)}" for k in ("pages", "new", "unchanged", "reposts", "errors", "not_rechecked")
+        ),
     )
     if stats.get("start_urls_failed", 0) >= len(source.start_urls):
         raise RuntimeError(f"source {source_id} is unreachable: {stats.get('error_message')}")

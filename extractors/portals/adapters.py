@@ -98,10 +98,16 @@ class TrsAdapter(Adapter):
             index_at = words.index(extension) - 1
             prefix = words[index_at] if index_at >= 0 else "index"
             total = numbers[0]
-            urls.append(canonical_url(urljoin(page_url, f"{prefix}.{extension}")))
-            urls.extend(
-                canonical_url(urljoin(page_url, f"{prefix}_{page}.{extension}")) for page in range(1, total)
-            )
+            first = canonical_url(urljoin(page_url, f"{prefix}.{extension}"))
+            urls.append(first)
+            if re.fullmatch(r"[\w-]+", prefix):
+                # Every page of the column sits beside the first: one join, not one per page (a
+                # 250-page column repeats this on each of its 250 listing pages).
+                directory = first.rsplit("/", 1)[0]
+                urls.extend(f"{directory}/{prefix}_{page}.{extension}" for page in range(1, total))
+            else:
+                names = (f"{prefix}_{page}.{extension}" for page in range(1, total))
+                urls.extend(canonical_url(urljoin(page_url, name)) for name in names)
         return list(dict.fromkeys(urls))
 
     @staticmethod

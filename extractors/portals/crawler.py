@@ -273,6 +273,7 @@ class _SourceCrawl:
         self._start_problems: list[str] = []
         self._first_error: str | None = None
         self._fetches_since_save = 0
+        self._requests_counted = 0
         self._start_columns = [canonical_url(url) for url in source.start_urls]
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -298,7 +299,9 @@ class _SourceCrawl:
                 heapq.heapify(self._queue)
             else:
                 self._crawl_page(task)
-            self._fetches_since_save += 1
+            if self.fetcher.requests_made > self._requests_counted:
+                self._fetches_since_save += 1  # tasks taken from the state change nothing worth saving
+                self._requests_counted = self.fetcher.requests_made
             if self._fetches_since_save >= self.tunables.state_save_every:
                 self.state.save()
                 self._fetches_since_save = 0
@@ -556,7 +559,8 @@ class _SourceCrawl:
             mechanism = mechanism or bool(extra or listing_urls or requests)
             links.extend(extra)
             for listing_url in listing_urls:
-                if self.guard.host_allowed(listing_url):
+                # Each listing page of a column names all of them: check each only once.
+                if listing_url not in self._queued and self.guard.host_allowed(listing_url):
                     self._enqueue(listing_url, "page", PRIORITY_LISTING, depth=task.depth, referer=task.url)
             for request in requests:
                 if self.guard.host_allowed(request.url):
