@@ -16,9 +16,13 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extractors.atomic import replace_into
 from extractors.settings import Settings
+
+if TYPE_CHECKING:
+    import duckdb
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +102,9 @@ def publish(settings: Settings) -> Path:
         ]
         if missing:
             raise PublishError(f"build {build} lacks {', '.join(missing)}: refusing to publish it")
+        recorded = record_published_builds(con)
+        if recorded:
+            log.info("recorded %d build(s) as published", recorded)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -107,6 +114,44 @@ def publish(settings: Settings) -> Path:
     log.info("published %s", target)
     export_parquet(target)
     return target
+
+
+#: The ledger of builds whose rows were published (created by dbt's on-run-start hook,
+#: dbt/macros/build_batch.sql).
+PUBLISHED_BUILDS = ("staging", "published_builds")
+
+
+def record_published_builds(con: duckdb.DuckDBPyConnection) -> int:
+    """Add every build whose rows this publish makes public to ``staging.published_builds``.
+
+    Why: the next night's dbt build starts from a copy of the published file, and its data
+    tests on incremental tables check only rows of builds not in this ledger — the rows that
+    night loaded, however many dbt invocations (retries included) wrote them.  Rows of a build
+    reach the ledger only here, after the whole build passed.  The ids are read from the rows
+    themselves (every base table with a ``build_id`` column), so every build with a row in
+    the published file is in the ledger.  Returns how many builds were added; 0 when the
+    build has no ledger (made by models without build batches).
+    """
+    schema, table = PUBLISHED_BUILDS
+    built = con.execute(
+        "SELECT table_schema, table_name FROM information_schema.columns"
+        " JOIN information_schema.tables USING (table_catalog, table_schema, table_name)"
+        " WHERE column_name = 'build_id' AND table_type = 'BASE TABLE'"
+        " AND table_catalog = current_database() ORDER BY ALL"
+    ).fetchall()
+    if (schema, table) not in built:
+        return 0
+    sources = [f'SELECT build_id FROM "{s}"."{t}"' for s, t in built if (s, t) != (schema, table)]
+    if not sources:
+        return 0
+    ledger = f'"{schema}"."{table}"'
+    before = con.execute(f"SELECT count(*) FROM {ledger}").fetchone()[0]
+    con.execute(
+        f"INSERT INTO {ledger} (build_id, published_at)"
+        f" SELECT DISTINCT build_id, now() FROM ({' UNION '.join(sources)}) AS built"
+        f" WHERE build_id IS NOT NULL AND build_id NOT IN (SELECT build_id FROM {ledger})"
+    )
+    return con.execute(f"SELECT count(*) FROM {ledger}").fetchone()[0] - before
 
 
 def parquet_dir(warehouse_path: Path) -> Path:

@@ -45,6 +45,12 @@ class DbtRunOptions:
     # Rebuild incremental models (staging by run, marts by report) from all staged runs:
     # needed once after a change to their SQL, never for new data.
     full_refresh: bool = False
+    # Data tests on incremental tables check the rows not yet published (dbt/macros/
+    # build_batch.sql); True makes every test read its whole table (a periodic full sweep).
+    test_whole_tables: bool = False
+    # dbt unit tests check the models' SQL on fixed rows, never the night's data: CI
+    # (tests/dbt) runs them; a nightly build skips them (dbt's advice for production).
+    unit_tests: bool = False
 
 
 class WarehouseBuildError(RuntimeError):
@@ -211,6 +217,10 @@ def dbt_build(
     extra = ["--select", select, "--indirect-selection", options.indirect_selection] if select else []
     if options.full_refresh:
         extra.append("--full-refresh")
+    if options.test_whole_tables:
+        extra += ["--vars", "{test_whole_tables: true}"]
+    if not options.unit_tests:
+        extra += ["--exclude-resource-type", "unit_test"]
     started = time.monotonic()
     exit_code, tail = _run_streaming(
         _dbt_command(settings, "build", options, extra), dbt_environment(settings), options

@@ -78,3 +78,47 @@ def test_marts_are_exported_as_parquet(isolated_settings: Settings) -> None:
 def test_summary_of_a_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(PublishError, match="run the pipeline first"):
         summarize(tmp_path / "none.duckdb")
+
+
+def test_publish_records_the_builds_whose_rows_it_publishes(isolated_settings: Settings) -> None:
+    """The ledger the next build's data tests read: every build id found in the rows."""
+    build = prepare_build(isolated_settings)
+    _write_build(build, reports=2)
+    with duckdb.connect(str(build)) as con:
+        con.execute("CREATE SCHEMA staging")
+        con.execute(
+            "CREATE TABLE staging.published_builds (build_id VARCHAR NOT NULL, published_at TIMESTAMP)"
+        )
+        con.execute(
+            "CREATE TABLE staging.stg_reports AS SELECT * FROM (VALUES ('b1'), ('b1'), ('b2')) t(build_id)"
+        )
+        con.execute("CREATE VIEW staging.int_view AS SELECT 'never-a-row' AS build_id")  # views are not read
+    publish(isolated_settings)
+    with duckdb.connect(str(isolated_settings.warehouse_path), read_only=True) as con:
+        assert con.execute("SELECT build_id FROM staging.published_builds ORDER BY 1").fetchall() == [
+            ("b1",),
+            ("b2",),
+        ]
+
+    build = prepare_build(isolated_settings)
+    with duckdb.connect(str(build)) as con:
+        con.execute("INSERT INTO staging.stg_reports VALUES ('b3')")
+    publish(isolated_settings)
+    with duckdb.connect(str(isolated_settings.warehouse_path), read_only=True) as con:
+        assert [
+            row[0]
+            for row in con.execute("SELECT build_id FROM staging.published_builds ORDER BY 1").fetchall()
+        ] == [
+            "b1",
+            "b2",
+            "b3",
+        ]
+
+
+def test_a_build_without_a_ledger_publishes_without_one(isolated_settings: Settings) -> None:
+    _write_build(prepare_build(isolated_settings), reports=1)
+    publish(isolated_settings)
+    with duckdb.connect(str(isolated_settings.warehouse_path), read_only=True) as con:
+        assert not con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'published_builds'"
+        ).fetchone()[0]

@@ -6,7 +6,8 @@
     every declared column with its declared type, so downstream SQL never breaks on history.
     Folders named run=<id>.partial (a batch still being written) are skipped.
 
-    columns: list of [name, duckdb_type] pairs, in output order.
+    columns: list of [name, duckdb_type] pairs, in output order; build_id (the dbt invocation
+    that loaded the row, macros/build_batch.sql) follows them.
     skip_loaded_runs: read only run folders whose run_id the (incremental) model does not hold
     yet — with incremental_strategy delete+insert on run_id, so re-reading a run replaces it. -#}
 {% macro staging_dir() -%}
@@ -70,8 +71,9 @@
             cast({{ adapter.quote(column[0]) }} as {{ column[1] }})
         {%- else -%}
             cast(null as {{ column[1] }})
-        {%- endif %} as {{ adapter.quote(column[0]) }}{{ "," if not loop.last }}
+        {%- endif %} as {{ adapter.quote(column[0]) }},
     {%- endfor %}
+        {{ build_id() }} as build_id
     {% if files -%}
     from {{ reader }}
     {%- else -%}

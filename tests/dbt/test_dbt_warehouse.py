@@ -23,8 +23,16 @@ from staged_runs import (
 )
 
 from expectations import validate_run
+from extractors.publish import prepare_build, publish
 from extractors.settings import Settings
-from extractors.warehouse import DbtBuildResult, WarehouseBuildError, dbt_build, dbt_parse, dbt_target_dir
+from extractors.warehouse import (
+    DbtBuildResult,
+    DbtRunOptions,
+    WarehouseBuildError,
+    dbt_build,
+    dbt_parse,
+    dbt_target_dir,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -46,19 +54,24 @@ CONTRACT_COLUMNS = {
 }  # fmt: skip
 
 
-INCREMENTAL_CHECKED_MARTS = (
-    "dim_report",
-    "dim_unit",
-    "dim_indicator",
-    "dim_fiscal_year",
-    "fct_budget_execution",
-    "fct_indicator_achievement",
+# What an incremental build must leave exactly as a full build of the same runs would.
+INCREMENTAL_CHECKED = (
+    "marts.dim_report",
+    "marts.dim_unit",
+    "marts.dim_indicator",
+    "marts.dim_fiscal_year",
+    "marts.fct_budget_execution",
+    "marts.fct_indicator_achievement",
+    "quality.expectation_results",
+    "quality.quarantine",
+    "quality.extraction_errors",
+    "quality.run_summary",
 )
 
 
 @pytest.fixture(scope="module")
 def built(staged_two_runs: Settings) -> DbtBuildResult:
-    return dbt_build(staged_two_runs)
+    return dbt_build(staged_two_runs, options=DbtRunOptions(unit_tests=True))
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +85,21 @@ def _column(connection: duckdb.DuckDBPyConnection, sql: str) -> list:
     return [row[0] for row in connection.execute(sql).fetchall()]
 
 
+# Columns that differ between two builds of the same runs: which dbt invocation wrote the
+# row, and when GX validated the run (each warehouse here validates its own copy of the runs).
+BUILD_DEPENDENT_COLUMNS = frozenset({"build_id", "checked_at", "validated_at"})
+
+
+def _comparable_rows(connection: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    cursor = connection.execute(f"select * from {table}")
+    keep = [
+        index for index, column in enumerate(cursor.description) if column[0] not in BUILD_DEPENDENT_COLUMNS
+    ]
+    return sorted((tuple(row[index] for index in keep) for row in cursor.fetchall()), key=repr)
+
+
 def test_build_reports_counts_and_no_failures(built: DbtBuildResult) -> None:
-    assert (built.models, built.seeds, built.unit_tests) == (24, 1, 2)
+    assert (built.models, built.seeds, built.unit_tests) == (25, 1, 2)
     assert built.tests > 100
     assert (built.failed, built.skipped, built.warned) == (0, 0, 1)  # the grade 良好
     assert built.passed + built.warned == built.models + built.tests + built.seeds + built.unit_tests
@@ -277,7 +303,8 @@ def test_run_summary_counts_each_run(warehouse: duckdb.DuckDBPyConnection) -> No
 def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
     warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    """Run 1 built, then run 2 built incrementally == the module's full build of both runs."""
+    """Run 1 built and published, then run 2 built incrementally on a copy (as the nightly run
+    does) == the module's full build of both runs, rewriting only what run 2 touched."""
     settings = Settings(
         sources_file=tmp_path / "sources.yaml",
         data_dir=tmp_path / "data",
@@ -285,6 +312,8 @@ def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
     )
     validate_run(write_staged_run(settings.staging_dir, RUN_1, run_1_tables()), run_id=RUN_1)
     dbt_build(settings)
+    publish(settings)
+    prepare_build(settings)
     validate_run(write_staged_run(settings.staging_dir, RUN_2, run_2_tables()), run_id=RUN_2)
     dbt_build(settings)
 
@@ -292,14 +321,19 @@ def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
     sql = compiled.read_text(encoding="utf-8")
     assert f"run={RUN_2}/" in sql and f"run={RUN_1}/" not in sql  # history is not read again
 
-    def marts(connection: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
-        return {
-            table: sorted(connection.execute(f"select * from marts.{table}").fetchall(), key=repr)
-            for table in INCREMENTAL_CHECKED_MARTS
-        }
+    def tables(connection: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+        """Every row of the checked tables, less the columns that differ from build to build."""
+        return {table: _comparable_rows(connection, table) for table in INCREMENTAL_CHECKED}
 
     with duckdb.connect(str(settings.build_path), read_only=True) as incremental:
-        assert marts(incremental) == marts(warehouse)
+        assert tables(incremental) == tables(warehouse)
+        # R_CLEAN was not touched by run 2: its rows are the ones run 1's (published) build wrote
+        rows, published = incremental.execute(
+            "select count(*), count(*) filter"
+            " (where build_id in (select build_id from staging.published_builds))"
+            f" from quality.expectation_results where report_id = '{R_CLEAN}'"
+        ).fetchone()
+        assert rows == published > 0
 
     # A file built by other models (older grain or columns) is rebuilt in full, not extended.
     with duckdb.connect(str(settings.build_path)) as connection:
@@ -311,8 +345,48 @@ def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
         )
     dbt_build(settings)
     with duckdb.connect(str(settings.build_path), read_only=True) as rebuilt:
-        assert marts(rebuilt) == marts(warehouse)
-        assert rebuilt.execute("select version from staging.model_version").fetchall() == [("2",)]
+        assert tables(rebuilt) == tables(warehouse)
+        assert rebuilt.execute("select version from staging.model_version").fetchall() == [("3",)]
+
+
+def test_data_tests_check_the_unpublished_batch_and_a_sweep_checks_every_row(tmp_path: Path) -> None:
+    """On incremental tables a build tests the rows no published build wrote (retries
+    included); unique reads every row sharing a key with the batch; a sweep reads all."""
+    settings = Settings(
+        sources_file=tmp_path / "sources.yaml",
+        data_dir=tmp_path / "data",
+        warehouse_path=tmp_path / "w.duckdb",
+    )
+    validate_run(write_staged_run(settings.staging_dir, RUN_1, run_1_tables()), run_id=RUN_1)
+    dbt_build(settings)
+    publish(settings)
+    prepare_build(settings)
+    with duckdb.connect(str(settings.build_path)) as connection:
+        # a published row now breaks a row rule (run 2 does not touch R_CLEAN)
+        connection.execute(
+            "update marts.fct_budget_execution set execution_rate = execution_rate + 5"
+            f" where report_id = '{R_CLEAN}' and execution_rate is not null"
+        )
+    validate_run(write_staged_run(settings.staging_dir, RUN_2, run_2_tables()), run_id=RUN_2)
+    dbt_build(settings)  # the batch (run 2's rows) passes; R_CLEAN's rows passed when published
+
+    with pytest.raises(WarehouseBuildError, match="execution_rate_matches_fct_budget_execution"):
+        dbt_build(settings, options=DbtRunOptions(test_whole_tables=True))
+
+    with duckdb.connect(str(settings.build_path)) as connection:
+        connection.execute(
+            "update marts.fct_budget_execution set execution_rate = execution_rate - 5"
+            f" where report_id = '{R_CLEAN}' and execution_rate is not null"
+        )
+        # an old (published) row with the key of a batch row: unique must still see both
+        connection.execute(
+            "insert into marts.dim_report select * replace"
+            " ((select min(build_id) from staging.published_builds) as build_id)"
+            f" from marts.dim_report where report_id = '{R_REDONE}'"
+        )
+    with pytest.raises(WarehouseBuildError, match="unique_dim_report_report_id") as raised:
+        dbt_build(settings)  # a retry: run 2's rows are still the unpublished batch
+    assert not any("execution_rate_matches" in failure for failure in raised.value.failures)
 
 
 def test_reports_carry_conformed_keys(warehouse: duckdb.DuckDBPyConnection) -> None:

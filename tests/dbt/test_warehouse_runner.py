@@ -86,6 +86,21 @@ def test_success_counts_nodes_and_streams_output(
     assert "--select +dim_report --indirect-selection buildable" in output
 
 
+def test_options_become_dbt_flags(settings: Settings, fake_dbt, caplog: pytest.LogCaptureFixture) -> None:
+    fake_dbt([_result("model.govperf.dim_report", "success")], exit_code=0)
+    with caplog.at_level(logging.INFO, logger="extractors.warehouse"):
+        dbt_build(settings)
+    nightly = caplog.text
+    assert "--exclude-resource-type unit_test" in nightly  # unit tests are CI's, not the night's
+    assert "--full-refresh" not in nightly and "test_whole_tables" not in nightly
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="extractors.warehouse"):
+        dbt_build(settings, options=DbtRunOptions(unit_tests=True, test_whole_tables=True, full_refresh=True))
+    sweep = caplog.text
+    assert "--exclude-resource-type" not in sweep
+    assert "--full-refresh" in sweep and "--vars {test_whole_tables: true}" in sweep
+
+
 def test_failure_names_each_failed_model_and_test(settings: Settings, fake_dbt) -> None:
     fake_dbt(
         [

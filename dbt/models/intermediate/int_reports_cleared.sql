@@ -1,6 +1,10 @@
 -- Grain: one report (report_id) in its latest extraction that no report-level quarantine holds
 -- out, joined to its document (source, dates, file) and given its conformed keys: unit_id
--- (dim_unit) and region_code (dim_region) — so marts read one relation.
+-- (dim_unit) and region_code (dim_region) — so marts read one relation.  A table, rebuilt
+-- every build: the three report-keyed marts, their prune hooks and the tests read it, and
+-- computing it once costs less than evaluating a view each time.  The unit keys come from
+-- int_report_unit_keys (folded once per run), so no name is folded again here.
+{{ config(materialized='table') }}
 with reports as (
     select
         reports.report_id,
@@ -48,10 +52,13 @@ counties_by_province as (
 
 select
     reports.*,
-    {{ unit_key('reports.unit_name', 'reports.province', 'reports.city', 'reports.county') }} as unit_key,
-    {{ unit_id('reports.unit_name', 'reports.province', 'reports.city', 'reports.county') }} as unit_id,
+    unit_keys.unit_key,
+    unit_keys.unit_id,
     coalesce(exact.region_code, by_county.region_code) as region_code
 from reports
+left join {{ ref('int_report_unit_keys') }} as unit_keys
+    on unit_keys.report_id = reports.report_id
+   and unit_keys.run_id = reports.run_id
 left join {{ ref('region_divisions') }} as exact
     on exact.province is not distinct from reports.province
    and exact.city is not distinct from reports.city

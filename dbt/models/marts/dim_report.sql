@@ -26,6 +26,7 @@ select
     page_count,
     extractor_version,
     extracted_at,
-    run_id
+    run_id,
+    {{ build_id() }} as build_id
 from {{ ref('int_reports_cleared') }}
 where report_id in (select report_id from ({{ reports_to_refresh() }}))

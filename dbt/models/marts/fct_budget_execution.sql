@@ -32,6 +32,7 @@ select
     lines.fact_count,
     lines.origins,
     lines.first_fact_no,
-    refreshed.run_id
+    refreshed.run_id,
+    {{ build_id() }} as build_id
 from lines
 inner join refreshed on refreshed.report_id = lines.report_id

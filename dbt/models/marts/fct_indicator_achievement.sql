@@ -37,6 +37,7 @@ select
     refreshed.region_code,
     judged.deviation_reason,
     judged.origin,
-    refreshed.run_id
+    refreshed.run_id,
+    {{ build_id() }} as build_id
 from judged
 inner join refreshed on refreshed.report_id = judged.report_id
