@@ -39,9 +39,10 @@ class SourceConfig:
     ``recheck_days`` (an extension of the contract's keys): a detail page or
     attachment linked from a page that came back unchanged (304, or the same
     bytes as last time) is taken from the crawl state without a request unless it
-    is due — each known URL is re-checked at least once per ``recheck_days``, and
-    no sooner than half of it after its last check, on a night set by a hash of
-    its URL, so the re-checks spread instead of all landing on one night.  Why:
+    is due — each known URL is re-checked once per ``recheck_days``, by the first
+    run after a moment of the period set by a hash of its URL, so about one
+    ``recheck_days``-th of the known URLs are re-checked each night instead of all
+    on one (and none by a rerun within hours of its last check).  Why:
     on a rerun nearly every request is a 304 for something whose listing already
     said "nothing changed"; at a polite request rate those 304s are most of the
     night's crawl.  The window bounds how late a report corrected in place (same

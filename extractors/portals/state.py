@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -136,16 +137,22 @@ class CrawlState:
         return path.read_bytes() if path.is_file() else None
 
 
+# A URL checked less than this long ago is never due (capped at half the period): a rerun the
+# same night or morning asks the portal nothing it has just answered.
+MIN_RECHECK_AGE = timedelta(hours=12)
+
+
 def recheck_due(key: str, checked_at: str | None, now: datetime, period_days: float) -> bool:
     """Whether a URL last confirmed at ``checked_at`` must be asked again at ``now``.
 
-    Each URL waits its own interval between half the period and the whole of it
-    (fixed by a hash of ``key``): every URL is re-checked at least once per
-    period (by the first run after it), none sooner than half a period after its
-    last check, and the re-checks of a thousand URLs first seen on one night
-    spread over the nights of the second half of the period instead of all
-    falling due together.  Unknown or unreadable check times, a period of 0 and a
-    clock that went backwards all mean "due": when in doubt, ask the portal.
+    Each URL has a fixed phase within the period (from a hash of ``key``) and is
+    due once a phase point has passed since its last check (and that check is at
+    least ``MIN_RECHECK_AGE`` old): every URL is re-checked at least once per
+    period, by the first run after its phase point, and on any night about one
+    period-th of the known URLs fall due — whether they were first seen together
+    or not — instead of all on one night.  Unknown or unreadable check times, a
+    period of 0 and a clock that went backwards all mean "due": when in doubt,
+    ask the portal.
     """
     if period_days <= 0 or not checked_at:
         return True
@@ -155,6 +162,10 @@ def recheck_due(key: str, checked_at: str | None, now: datetime, period_days: fl
         return True
     if checked.tzinfo is None or checked > now:
         return True
-    spread = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") / 2.0**64
-    interval = timedelta(days=period_days * (0.5 + 0.5 * spread))
-    return now - checked >= interval
+    period_s = period_days * 86400.0
+    if now - checked < min(MIN_RECHECK_AGE, timedelta(seconds=period_s / 2)):
+        return False
+    phase_s = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") / 2.0**64 * period_s
+    return math.floor((now.timestamp() - phase_s) / period_s) > math.floor(
+        (checked.timestamp() - phase_s) / period_s
+    )

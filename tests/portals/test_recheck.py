@@ -89,21 +89,21 @@ def test_corrected_attachment_is_found_once_its_recheck_is_due(
     # The portal republishes a corrected attachment 2 under the same URL, the listing untouched.
     portal.add("/files/2.pdf", _pdf("report 2, corrected"), content_type="application/pdf", etag='"v2-2"')
 
-    next_night, asked = _crawl(portal, settings, "run-2", T0 + timedelta(hours=20))
+    same_day, asked = _crawl(portal, settings, "run-2", T0 + timedelta(hours=10))
     assert asked == [(LISTING, 304)]  # the listing vouches for the rest: no other request
-    assert _sha(next_night, portal, "/files/2.pdf") == _sha(first, portal, "/files/2.pdf")
-    assert next_night.stats.not_rechecked == 6 and next_night.stats.unchanged == 3
-    assert next_night.stats.pages == 1  # only real fetches count against max_pages
-    assert len(next_night.documents) == 3  # every known report is still listed for the plan
+    assert _sha(same_day, portal, "/files/2.pdf") == _sha(first, portal, "/files/2.pdf")
+    assert same_day.stats.not_rechecked == 6 and same_day.stats.unchanged == 3
+    assert same_day.stats.pages == 1  # only real fetches count against max_pages
+    assert len(same_day.documents) == 3  # every known report is still listed for the plan
 
-    week_later, asked = _crawl(portal, settings, "run-3", T0 + timedelta(days=7, hours=20))
+    week_later, asked = _crawl(portal, settings, "run-3", T0 + timedelta(days=7, hours=10))
     assert ("/files/2.pdf", 200) in asked
     assert ("/files/1.pdf", 304) in asked and ("/files/3.pdf", 304) in asked
     assert _sha(week_later, portal, "/files/2.pdf") != _sha(first, portal, "/files/2.pdf")
     assert week_later.stats.new == 1 and week_later.stats.not_rechecked == 0
 
-    # Checked again, so the next night trusts the listing once more.
-    _, asked = _crawl(portal, settings, "run-4", T0 + timedelta(days=8, hours=20))
+    # Checked again, so a rerun trusts the listing once more.
+    _, asked = _crawl(portal, settings, "run-4", T0 + timedelta(days=7, hours=20))
     assert asked == [(LISTING, 304)]
 
 
@@ -128,7 +128,7 @@ def test_a_changed_listing_is_followed_as_before(portal: FixturePortal, settings
     _column(portal, [1, 2, 3])
     portal.add(LISTING, _listing([1, 2, 3]), last_modified=CORRECTED)
 
-    rerun, asked = _crawl(portal, settings, "run-2", T0 + timedelta(hours=20))
+    rerun, asked = _crawl(portal, settings, "run-2", T0 + timedelta(hours=10))
 
     assert (LISTING, 200) in asked
     assert ("/czyjs/t3.html", 200) in asked and ("/files/3.pdf", 200) in asked
@@ -148,7 +148,7 @@ def test_a_listing_without_validators_is_unchanged_when_its_bytes_are(
     _column(portal, [1, 2])
     portal.add(LISTING, _listing([1, 2]))  # no ETag, no Last-Modified: only the content hash can tell
     _crawl(portal, settings, "run-1", T0)
-    _, asked = _crawl(portal, settings, "run-2", T0 + timedelta(hours=20))
+    _, asked = _crawl(portal, settings, "run-2", T0 + timedelta(hours=10))
     assert asked == [(LISTING, 200)]
     rows = [r for r in read_manifest(settings.manifest_dir / "recheck.jsonl") if r["run_id"] == "run-2"]
     assert {r["url"]: r["outcome"] for r in rows}[portal.url(LISTING)] == "unchanged"
@@ -170,22 +170,32 @@ def test_a_sub_listing_below_an_unchanged_listing_is_still_fetched(
         portal.add(f"/files/jxzp{n}.pdf", _pdf(f"sub {n}"), content_type="application/pdf", etag=f'"s{n}"')
     _crawl(portal, settings, "run-1", T0)
 
-    _, asked = _crawl(portal, settings, "run-2", T0 + timedelta(hours=20))
+    _, asked = _crawl(portal, settings, "run-2", T0 + timedelta(hours=10))
 
     assert sorted(asked) == [(LISTING, 304), (SUBCOLUMN, 304)]
 
 
-def test_rechecks_come_due_spread_over_the_window_and_all_within_it() -> None:
+def test_rechecks_spread_over_the_nights_and_none_waits_longer_than_the_window() -> None:
+    """Nightly runs over two months: about a seventh of the known URLs each night, never a burst."""
     urls = [f"http://portal.example/czyjs/t{n}.html" for n in range(2000)]
-    checked = T0.isoformat()
-    due_by_night = [
-        sum(recheck_due(url, checked, T0 + timedelta(days=night), 7) for url in urls) for night in range(1, 8)
-    ]
-    # None before half the window, every URL by its end, and never more than ~2/7 on one night.
-    assert due_by_night[:3] == [0, 0, 0]
-    assert due_by_night[-1] == len(urls)
-    nightly = [b - a for a, b in zip([0, *due_by_night], due_by_night, strict=False)]
-    assert max(nightly) < len(urls) * 0.33, nightly
+    checked = dict.fromkeys(urls, T0)
+    nightly, longest = [], timedelta(0)
+    for night in range(1, 61):
+        now = T0 + timedelta(days=night, minutes=night % 7)  # runs start at slightly different times
+        due = [url for url in urls if recheck_due(url, checked[url].isoformat(), now, 7)]
+        for url in due:
+            longest = max(longest, now - checked[url])
+            checked[url] = now
+        nightly.append(len(due))
+    assert all(len(urls) / 7 * 0.75 < count < len(urls) / 7 * 1.25 for count in nightly), nightly
+    assert longest <= timedelta(days=7, minutes=7)
+    assert max(now - last for last in checked.values()) <= timedelta(days=7, minutes=7)
+
+
+def test_a_rerun_the_same_day_is_never_due() -> None:
+    urls = [f"http://portal.example/czyjs/t{n}.html" for n in range(2000)]
+    assert not any(recheck_due(url, T0.isoformat(), T0 + timedelta(hours=11), 7) for url in urls)
+    assert all(recheck_due(url, T0.isoformat(), T0 + timedelta(days=7, hours=1), 7) for url in urls)
 
 
 @pytest.mark.parametrize("checked_at", [None, "", "not a date", "2026-03-02T02:00:00"])
