@@ -372,9 +372,9 @@ class _SourceCrawl:
         Allowed when every listing that linked it this run came back unchanged, it
         was itself no listing when last read, the state holds what it gave last
         time (the document in the raw store, the page in the page cache) and its
-        re-check is not due.  A replayed page's
-        links are followed from the cached copy, so its documents are listed as
-        on any other night; the state is left as it was, so the re-check comes due.
+        re-check is not due.  A replayed page's links are followed from the cached
+        copy, so its documents are listed as on any other night; the state is left
+        as it was, so the re-check comes due.
         """
         if known is None or not task.parent_unchanged or task.proxy is not None or task.is_start:
             return False
