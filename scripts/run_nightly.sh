@@ -12,7 +12,15 @@ if [[ ! -f "$AIRFLOW_HOME/airflow.db" ]]; then
   log "initialising Airflow metadata in $AIRFLOW_HOME"
   airflow db migrate >"$AIRFLOW_HOME/db-migrate.log" 2>&1 || { cat "$AIRFLOW_HOME/db-migrate.log"; exit 1; }
 fi
-airflow pools set warehouse 1 "one DuckDB writer: dbt build and publish" >/dev/null
+# `airflow pools set` costs ~3 s of Airflow start-up: read the pool from the metadata DB first.
+if ! python - "$AIRFLOW_HOME/airflow.db" 2>/dev/null <<'PY'
+import sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute("select slots from slot_pool where pool = 'warehouse'").fetchone()
+sys.exit(0 if row and row[0] == 1 else 1)
+PY
+then
+  airflow pools set warehouse 1 "one DuckDB writer: dbt build and publish" >/dev/null
+fi
 
 server_pid=""
 cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true; }
