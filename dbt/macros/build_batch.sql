@@ -31,6 +31,19 @@
     )
 {%- endmacro %}
 
+{#- The reports a build's batch touched: those with a row no published build loaded in any of
+    `models` (per-run staging models, e.g. ['stg_document_extractions', 'stg_quality_results']).
+    The models that keep one row per report (stg_documents, int_reports_cleared,
+    expectation_results) recompute just these, whose latest extraction or quarantine may have
+    changed; on a warehouse never published that is every report, as in a full build. -#}
+{% macro reports_in_batch(models) -%}
+    {%- for model_name in models %}
+    select report_id from {{ ref(model_name) }} as batch where {{ unpublished('batch') }}
+    {%- if not loop.last %}
+    union{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
 {#- on-run-start: the ledger of published builds, empty in a new (or rebuilt) warehouse. -#}
 {% macro ensure_published_builds() %}
     {%- if execute -%}

@@ -39,3 +39,18 @@
         post_hook=["{{ prune_unpublished_reports() }}"],
     ) }}
 {%- endmacro %}
+
+{#- The reports whose cleared state a batch can change: a new extraction (a new latest run) or
+    new validation results (a quarantine in effect or lifted). -#}
+{% macro cleared_reports_in_batch() -%}
+    {{ reports_in_batch(['stg_document_extractions', 'stg_quality_results']) }}
+{%- endmacro %}
+
+{#- Post-hook of int_reports_cleared: a report of the batch that is no longer cleared
+    (quarantined now, or its latest extraction failed) still has the row an earlier build
+    wrote — every batch report still cleared was just rewritten by this build. -#}
+{% macro prune_uncleared_reports() -%}
+    delete from {{ this }} as held
+    where held.build_id <> {{ build_id() }}
+      and held.report_id in ({{ cleared_reports_in_batch() }})
+{%- endmacro %}

@@ -12,6 +12,9 @@ Run 2 (newer):  R_REDONE  re-extracted, now clean with other amounts: the latest
                 R_NEXTYEAR R_CLEAN's unit a year later, printed without the city prefix and with
                 a 本级 qualifier: still one unit in dim_unit
 run=<3>.partial a newest but half-written batch re-extracting R_CLEAN: must be ignored
+Run 3 (newest, used alone by the batch test): R_CLEAN re-extracted with fiscal year 1999 (now
+                quarantined at report level) and R_NEXTYEAR whose re-extraction failed: both
+                leave the marts
 
 quality_results are produced by the real suites (expectations.validate_run), so these tests
 also prove the contract between validate and dbt.  A module of its own (not conftest) so test
@@ -28,6 +31,7 @@ from extractors.staging import write_batch
 RUN_1 = "2026-11-20T02-00-00"
 RUN_2 = "2026-11-21T02-00-00"
 STALE_RUN = "2026-11-22T02-00-00"
+RUN_3 = "2026-11-23T02-00-00"
 R_CLEAN, R_REDONE, R_BADYEAR, R_BADREC, R_BROKEN, R_NEXTYEAR = (
     f"{n:x}" * 16 for n in (0xA, 0xB, 0xC, 0xD, 0xE, 0xF)
 )
@@ -309,6 +313,19 @@ def stale_partial_tables() -> dict[str, list[dict]]:
     return {
         "documents": [_document(R_CLEAN, STALE_RUN, at)],
         "reports": [_report(R_CLEAN, STALE_RUN, self_score=10.0, grade="差")],
+    }
+
+
+def run_3_tables() -> dict[str, list[dict]]:
+    at = datetime(2026, 11, 23, 2, 30)
+    return {
+        "documents": [
+            _document(R_CLEAN, RUN_3, at, extractor_version="3"),
+            _document(R_NEXTYEAR, RUN_3, at, error_kind="unreadable_pdf", error_message="no text layer"),
+        ],
+        "reports": [_report(R_CLEAN, RUN_3, fiscal_year=1999)],
+        "budget_facts": _facts(R_CLEAN, RUN_3, [("total", "adjusted_budget", None, 120.0)]),
+        "indicators": [],
     }
 
 

@@ -17,8 +17,10 @@ from staged_runs import (
     R_REDONE,
     RUN_1,
     RUN_2,
+    RUN_3,
     run_1_tables,
     run_2_tables,
+    run_3_tables,
     write_staged_run,
 )
 
@@ -347,7 +349,7 @@ def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
     dbt_build(settings)
     with duckdb.connect(str(settings.build_path), read_only=True) as rebuilt:
         assert tables(rebuilt) == tables(warehouse)
-        assert rebuilt.execute("select version from staging.model_version").fetchall() == [("3",)]
+        assert rebuilt.execute("select version from staging.model_version").fetchall() == [("4",)]
 
 
 def test_data_tests_check_the_unpublished_batch_and_a_sweep_checks_every_row(tmp_path: Path) -> None:
@@ -388,6 +390,52 @@ def test_data_tests_check_the_unpublished_batch_and_a_sweep_checks_every_row(tmp
     with pytest.raises(WarehouseBuildError, match="unique_dim_report_report_id") as raised:
         dbt_build(settings)  # a retry: run 2's rows are still the unpublished batch
     assert not any("execution_rate_matches" in failure for failure in raised.value.failures)
+
+
+def test_reports_a_later_batch_holds_out_leave_every_table_as_in_a_full_build(tmp_path: Path) -> None:
+    """Run 3 quarantines R_CLEAN (fiscal year 1999) and fails to extract R_NEXTYEAR: the
+    incremental build drops both from the one-row-per-report tables and the marts, and leaves
+    every table as a full rebuild of the same runs does."""
+    settings = Settings(
+        sources_file=tmp_path / "sources.yaml",
+        data_dir=tmp_path / "data",
+        warehouse_path=tmp_path / "w.duckdb",
+    )
+    for run_id, tables in ((RUN_1, run_1_tables()), (RUN_2, run_2_tables())):
+        validate_run(write_staged_run(settings.staging_dir, run_id, tables), run_id=run_id)
+    dbt_build(settings)
+    publish(settings)
+    prepare_build(settings)
+    validate_run(write_staged_run(settings.staging_dir, RUN_3, run_3_tables()), run_id=RUN_3)
+    dbt_build(settings)
+
+    checked = (*INCREMENTAL_CHECKED, "staging.int_reports_cleared", "staging.stg_documents")
+    with duckdb.connect(str(settings.build_path), read_only=True) as incremental:
+        assert sorted(_column(incremental, "select report_id from marts.dim_report")) == [R_REDONE, R_BADREC]
+        assert sorted(_column(incremental, "select report_id from staging.int_reports_cleared")) == [
+            R_REDONE,
+            R_BADREC,
+        ]
+        assert _column(
+            incremental,
+            "select count(*) from marts.fct_budget_execution"
+            f" where report_id in ('{R_CLEAN}', '{R_NEXTYEAR}')",
+        ) == [0]
+        assert incremental.execute(
+            "select run_id, in_effect from quality.expectation_results"
+            f" where report_id = '{R_CLEAN}' and expectation = 'fiscal_year_in_range'"
+        ).fetchall() == [(RUN_3, True)]
+        assert not any(
+            _column(
+                incremental,
+                f"select in_effect from quality.expectation_results where report_id = '{R_CLEAN}'"
+                f" and run_id = '{RUN_1}'",
+            )
+        )
+        after_batch = {table: _comparable_rows(incremental, table) for table in checked}
+    dbt_build(settings, options=DbtRunOptions(full_refresh=True))
+    with duckdb.connect(str(settings.build_path), read_only=True) as rebuilt:
+        assert {table: _comparable_rows(rebuilt, table) for table in checked} == after_batch
 
 
 def test_reports_carry_conformed_keys(warehouse: duckdb.DuckDBPyConnection) -> None:

@@ -1,10 +1,18 @@
 -- Grain: one report (report_id) in its latest extraction that no report-level quarantine holds
 -- out, joined to its document (source, dates, file) and given its conformed keys: unit_id
--- (dim_unit) and region_code (dim_region) — so marts read one relation.  A table, rebuilt
--- every build: the three report-keyed marts, their prune hooks and the tests read it, and
--- computing it once costs less than evaluating a view each time.  The unit keys come from
--- int_report_unit_keys (folded once per run), so no name is folded again here.
-{{ config(materialized='table') }}
+-- (dim_unit) and region_code (dim_region) — so marts read one relation.  The unit keys come
+-- from int_report_unit_keys (folded once per run), so no name is folded here.
+-- Incremental by report (delete+insert on report_id): a build recomputes the reports its
+-- batch touched — a new extraction, or new validation results that may quarantine it
+-- (macros/build_batch.sql) — and the post-hook drops those of them no longer cleared (their
+-- row is the one this build did not rewrite).  A change to the region seed or to these rules
+-- needs `--full-refresh` or a model_version bump, like the marts.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='report_id',
+    post_hook=["{{ prune_uncleared_reports() }}"],
+) }}
 with reports as (
     select
         reports.report_id,
@@ -39,6 +47,9 @@ with reports as (
         where quarantine.report_id = reports.report_id
           and quarantine.scope = 'report'
     )
+    {%- if is_incremental() %}
+      and reports.report_id in ({{ cleared_reports_in_batch() }})
+    {%- endif %}
 ),
 
 -- a county printed without its city: the county's division when the province has one of that name
@@ -54,7 +65,8 @@ select
     reports.*,
     unit_keys.unit_key,
     unit_keys.unit_id,
-    coalesce(exact.region_code, by_county.region_code) as region_code
+    coalesce(exact.region_code, by_county.region_code) as region_code,
+    {{ build_id() }} as build_id
 from reports
 left join {{ ref('int_report_unit_keys') }} as unit_keys
     on unit_keys.report_id = reports.report_id

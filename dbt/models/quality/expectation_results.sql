@@ -7,9 +7,9 @@
 --
 -- Incremental by report (delete+insert on report_id): writing every run's results again each
 -- night cost seconds (200,000 rows with their messages at 100,000 reports) and grows with
--- history.  A build rewrites the rows of the reports its batch touched — a new extraction
--- or new results change in_effect and the fallbacks for every run's rows of that report —
--- and adds the run-level rows (no report) of runs not held yet.
+-- history.  A build rewrites the rows of the reports its batch touched (macros/build_batch.sql)
+-- — a new extraction or new results change in_effect and the fallbacks for every run's rows
+-- of that report — and adds the run-level rows (no report) of runs not held yet.
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='report_id') }}
 with
 {%- if is_incremental() %}
@@ -20,12 +20,7 @@ new_runs as (
 ),
 
 touched as (
-    select report_id from {{ ref('stg_document_extractions') }} as batch where {{ unpublished('batch') }}
-    union
-    select report_id from {{ ref('stg_reports') }} as batch where {{ unpublished('batch') }}
-    union
-    select report_id from {{ ref('stg_quality_results') }}
-    where run_id in (select run_id from new_runs)
+    {{ reports_in_batch(['stg_document_extractions', 'stg_reports', 'stg_quality_results']) }}
 ),
 {%- endif %}
 
