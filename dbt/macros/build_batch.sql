@@ -1,7 +1,8 @@
 {#- Build batches: what a build's data tests check on the incremental tables.
 
     Every row of an incremental table (the per-run staging tables, int_report_unit_keys,
-    dim_report and both facts) carries build_id, the dbt invocation that wrote it.  Publishing
+    stg_documents, int_reports_cleared, dim_report, both facts and expectation_results)
+    carries build_id, the dbt invocation that wrote it.  Publishing
     (extractors/publish.py) records in staging.published_builds the builds whose rows it
     published.  On an incremental table a data test then checks the rows not published yet —
     tonight's batch, however many dbt invocations (retries of a failed node included) wrote it
@@ -9,8 +10,8 @@
     night they were loaded and have not changed since.
 
     What stays whole-table:
-    * every test of a table rebuilt whole (stg_documents, int_reports_cleared, the small
-      dimensions, agg_unit_year_achievement, the quality schema);
+    * every test of a table rebuilt whole (the small dimensions, agg_unit_year_achievement,
+      quarantine, extraction_errors, run_summary) or of a view, and singular tests;
     * relationships tests: an unchanged child row can lose its parent when the parent table
       changes (a region code dropped from the gazetteer seed), so the child side is read whole;
     * everything after `dbt build --full-refresh` (every row is new), on a warehouse never
