@@ -221,14 +221,20 @@ def _address_space_bytes() -> int | None:
 
 def _worker(memory_mb: int, policy: WorkerPolicy, conn: Connection) -> None:
     """Child process: cap the address space, then extract documents sent by the parent until told
-    to stop or until ``policy`` retires it.  Replies ``(index, record, keep_going)`` per document."""
+    to stop or until ``policy`` retires it.  Replies ``(index, record, keep_going)`` per document.
+
+    The cap is ``memory_mb`` *on top of* the size the worker was forked at.  Why not an absolute
+    cap: a forked worker inherits its parent's address space, and an Airflow task or a test run
+    that has loaded dbt and DuckDB can be most of 1.5 GB virtual before reading anything; an
+    absolute cap then left a document no room, or retired the worker after every document.
+    """
     import resource
 
-    limit = memory_mb * 1024 * 1024
+    start_size = _address_space_bytes()
+    start_headroom = memory_mb * 1024 * 1024
+    limit = (start_size or 0) + start_headroom
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    start_size = _address_space_bytes()
-    start_headroom = limit - start_size if start_size is not None else None
     served = 0
     try:
         while True:
@@ -249,7 +255,7 @@ def _worker(memory_mb: int, policy: WorkerPolicy, conn: Connection) -> None:
             served += 1
             keep_going = not out_of_memory and served < policy.max_documents
             size = _address_space_bytes()
-            if keep_going and start_headroom and size is not None:
+            if keep_going and start_size is not None and size is not None:
                 keep_going = limit - size >= policy.min_headroom_fraction * start_headroom
             try:
                 conn.send((index, record, keep_going))

@@ -106,3 +106,29 @@ def test_memory_limit_gives_a_memory_record(tmp_path: Path, monkeypatch: pytest.
 def test_source_urls_must_match_paths(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         list(extract_files([tmp_path / "a"], source_urls=[]))
+
+
+def _pid(path: Path, **_: object) -> dict:
+    import os
+
+    return {"path": path.name, "pid": os.getpid(), "error": None}
+
+
+def test_a_large_parent_leaves_each_document_its_full_memory_allowance(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers fork from whatever runs them (an Airflow task, a test session with dbt loaded):
+    a parent already 1.6 GB virtual must neither starve documents nor retire a worker each time."""
+    import mmap
+
+    reserved = mmap.mmap(-1, 1600 * 1024 * 1024)  # address space only: nothing is touched
+    try:
+        monkeypatch.setattr(extraction, "extract_file", _pid)
+        records = list(extract_files([tmp_path / name for name in "abcd"], timeout_s=30, memory_mb=512))
+        assert [r["error"] for r in records] == [None] * 4
+        assert len({r["pid"] for r in records}) == 1
+        monkeypatch.setattr(extraction, "extract_file", _hog)
+        (record,) = extract_files([tmp_path / "big.pdf"], timeout_s=30, memory_mb=512)
+        assert record["error"]["kind"] == "memory"
+    finally:
+        reserved.close()
