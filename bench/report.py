@@ -85,9 +85,11 @@ def scaling_rows(result: dict[str, Any], targets: Targets) -> Iterator[Row]:
     item = "2 scaling"
     for run in result["runs"]:
         workers = run["workers"]
+        each = run.get("wall_s_each") or []
         yield Row(
             item,
-            f"{workers} worker(s): wall s | pages/s",
+            f"{workers} worker(s): wall s | pages/s"
+            + (f" (median of {len(each)}: {' '.join(_num(w) for w in each)})" if len(each) > 1 else ""),
             f"{_num(run['wall_s'])} | {_num(run['pages_per_s'])}",
         )
         if workers > 1:

@@ -95,7 +95,11 @@ def run_benchmarks(
     step(
         "scaling",
         lambda: measure_scaling(
-            corpus_files(), settings.scaling_workers, sum(page_count(p) for p in corpus_files()), logs
+            corpus_files(),
+            settings.scaling_workers,
+            sum(page_count(p) for p in corpus_files()),
+            logs,
+            rounds=settings.scaling_rounds,
         ),
     )
 

@@ -40,6 +40,7 @@ class BenchSettings:
     generated_pdfs: int = 100
     portal_sizes: tuple[int, ...] = (10, 100, 1000)
     scaling_workers: tuple[int, ...] = (1, 2)
+    scaling_rounds: int = 3  # runs per worker count, interleaved; the median wall time counts
     extract_workers: int = 2  # EXTRACT_WORKERS of the end-to-end runs
     extract_batch_size: int = 50  # EXTRACT_BATCH_SIZE of the end-to-end runs
     run_dag: bool = True  # also run the Airflow DAG (airflow dags test) per portal size
