@@ -303,11 +303,8 @@ def test_run_summary_counts_each_run(warehouse: duckdb.DuckDBPyConnection) -> No
     ]
 
 
-def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
-    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
-    """Run 1 built and published, then run 2 built incrementally on a copy (as the nightly run
-    does) == the module's full build of both runs, rewriting only what run 2 touched."""
+def _run_1_published_and_next_build_prepared(tmp_path: Path) -> Settings:
+    """Run 1 built and published, and the next build file prepared from it (the nightly path)."""
     settings = Settings(
         sources_file=tmp_path / "sources.yaml",
         data_dir=tmp_path / "data",
@@ -317,6 +314,15 @@ def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
     dbt_build(settings)
     publish(settings)
     prepare_build(settings)
+    return settings
+
+
+def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """Run 1 built and published, then run 2 built incrementally on a copy (as the nightly run
+    does) == the module's full build of both runs, rewriting only what run 2 touched."""
+    settings = _run_1_published_and_next_build_prepared(tmp_path)
     validate_run(write_staged_run(settings.staging_dir, RUN_2, run_2_tables()), run_id=RUN_2)
     dbt_build(settings)
 
@@ -355,15 +361,7 @@ def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
 def test_data_tests_check_the_unpublished_batch_and_a_sweep_checks_every_row(tmp_path: Path) -> None:
     """On incremental tables a build tests the rows no published build wrote (retries
     included); unique reads every row sharing a key with the batch; a sweep reads all."""
-    settings = Settings(
-        sources_file=tmp_path / "sources.yaml",
-        data_dir=tmp_path / "data",
-        warehouse_path=tmp_path / "w.duckdb",
-    )
-    validate_run(write_staged_run(settings.staging_dir, RUN_1, run_1_tables()), run_id=RUN_1)
-    dbt_build(settings)
-    publish(settings)
-    prepare_build(settings)
+    settings = _run_1_published_and_next_build_prepared(tmp_path)
     with duckdb.connect(str(settings.build_path)) as connection:
         # a published row now breaks a row rule (run 2 does not touch R_CLEAN)
         connection.execute(
