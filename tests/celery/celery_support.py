@@ -337,3 +337,16 @@ def staged_duplicates(data_dir: Path, run_id: str) -> dict[str, int]:
 def stray_partial_files(*roots: Path) -> list[Path]:
     """Temp files a killed writer would leave behind (write-then-rename never leaves one otherwise)."""
     return sorted(p for root in roots if root.exists() for p in root.rglob("*") if ".partial" in p.name)
+
+
+def time_by_task(task_instances: list[dict[str, Any]], top: int = 6) -> str:
+    """Seconds spent in each task (mapped instances and a task group's members summed), largest
+    first: where a slow run's time went, printed beside the run's wall time."""
+    spent: dict[str, float] = {}
+    for ti in task_instances:
+        if ti["start_date"] is None or ti["end_date"] is None:
+            continue
+        name = ti["task_id"].split(".")[0]
+        spent[name] = spent.get(name, 0.0) + (ti["end_date"] - ti["start_date"]).total_seconds()
+    ranked = sorted(spent.items(), key=lambda item: -item[1])[:top]
+    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in ranked)
