@@ -33,3 +33,14 @@ def fact_counts(record: dict[str, Any]) -> Counter:
 
 def indicator_counts(record: dict[str, Any]) -> Counter:
     return Counter(tuple(rounded(i[f]) for f in INDICATOR_FIELDS) for i in record["indicators"])
+
+
+def assert_extracts_to_its_truth(record: dict[str, Any], truth: dict[str, Any]) -> None:
+    """The record read back from a rendered spec holds exactly the spec's report fields, facts
+    and indicators."""
+    assert record["error"] is None
+    assert {k: rounded(v) for k, v in record["report"].items()} == {
+        k: rounded(v) for k, v in truth["report"].items()
+    }
+    assert fact_counts(record) == fact_counts(truth)
+    assert indicator_counts(record) == indicator_counts(truth)
