@@ -18,7 +18,7 @@ from __future__ import annotations
 import ctypes
 import math
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
@@ -45,7 +45,6 @@ class PageLayout:
     image_share: float  # share of the page the largest image covers (scan detection)
     width: float
     height: float
-    table_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 def read_page_layout(pdf: Any, index: int) -> PageLayout:
@@ -85,7 +84,7 @@ def read_page_layout(pdf: Any, index: int) -> PageLayout:
     for box, rows in rows_by_table:
         items.append((box[1], ("table", Table(rows=rows, page=number, pages=[number]))))
     items.sort(key=lambda pair: pair[0])
-    return PageLayout(items, text_chars, image_share, width, height, boxes)
+    return PageLayout(items, text_chars, image_share, width, height)
 
 
 class _LayoutSource:
