@@ -34,6 +34,9 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 AXIS_TOLERANCE = 0.01
 # Forms nested deeper than this are not descended (pdfium's own default is 15; reports use 1-2).
 MAX_FORM_DEPTH = 8
+# A filled, unstroked shape is a drawn rule only when it is at most this thick (pt); wider ones are
+# backgrounds (a browser or LibreOffice paints one behind every run of text, a header bar, a shaded cell).
+MAX_FILLED_RULE_PT = 2.5
 
 
 @dataclass
@@ -238,22 +241,52 @@ def _ruling_edges(paths: list[tuple[Any, Matrix]], page_top: float) -> list[dict
     """
     edges: list[dict[str, Any]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
+    fill_mode, stroked = ctypes.c_int(), ctypes.c_int()
     for path, (a, b, c, d, e, f) in paths:
-        polyline: list[tuple[float, float]] = []
+        fill_only = (
+            pdfium_c.FPDFPath_GetDrawMode(path, fill_mode, stroked)
+            and not stroked.value
+            and fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE
+        )
+        points: list[tuple[float, float, bool, bool]] = []
         for s in range(max(pdfium_c.FPDFPath_CountSegments(path), 0)):
             segment = pdfium_c.FPDFPath_GetPathSegment(path, s)
             if not segment or not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
                 continue
             point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-            if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_LINETO:
-                polyline.append(point)
+            is_line = pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_LINETO
+            points.append((*point, is_line, bool(pdfium_c.FPDFPathSegment_GetClose(segment))))
+        if fill_only and points and not _is_thin(points):
+            continue
+        polyline: list[tuple[float, float]] = []
+        for px, py, is_line, closes in points:
+            if is_line:
+                polyline.append((px, py))
             else:  # a move starts a new sub-path; a Bézier ends the straight run
                 _add_segments(polyline, page_top, edges)
-                polyline = [point]
-            if pdfium_c.FPDFPathSegment_GetClose(segment) and polyline:
+                polyline = [(px, py)]
+            if closes and polyline:
                 polyline.append(polyline[0])
         _add_segments(polyline, page_top, edges)
     return edges
+
+
+def _is_thin(points: list[tuple[float, float, bool, bool]]) -> bool:
+    """Whether a filled shape is a rule (thin in one direction) rather than a background.
+
+    Each sub-path is judged alone: Word draws a whole grid's borders as one path of thin rectangles.
+    """
+    subpaths: list[list[tuple[float, float]]] = []
+    for px, py, is_line, _ in points:
+        if not is_line or not subpaths:
+            subpaths.append([])
+        subpaths[-1].append((px, py))
+    for sub in subpaths:
+        xs = [p[0] for p in sub]
+        ys = [p[1] for p in sub]
+        if len(sub) > 1 and min(max(xs) - min(xs), max(ys) - min(ys)) > MAX_FILLED_RULE_PT:
+            return False
+    return True
 
 
 def _add_segments(polyline: list[tuple[float, float]], page_top: float, edges: list[dict[str, Any]]) -> None:

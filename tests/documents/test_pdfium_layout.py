@@ -226,3 +226,28 @@ def test_page_pdfium_cannot_load_is_read_by_pdfplumber_with_the_same_blocks(
     assert [type(block).__name__ for block in through_pdfium] == ["Paragraph", "Paragraph", "Table"]
     assert through_pdfplumber == through_pdfium
     assert through_pdfium[-1].rows == rows
+
+
+def test_text_backgrounds_are_no_ruling_lines(tmp_path: Path) -> None:
+    """A browser or LibreOffice printing a web page fills a rectangle behind every run of text
+    (white on white, or a coloured header bar); those wide fills are not a table's rules, so a
+    paragraph painted that way stays running text instead of becoming a table of text fragments."""
+
+    def draw(canvas: Any) -> None:
+        canvas.setFont(cjk_font(), 11)
+        y = 700.0
+        for runs in (["2022年,中央下达我省", "3批", "资金共计6800万元。"], ["省财政厅分别于", "6月17日", "下达。"]):
+            x = 72.0
+            for text in runs:
+                width = canvas.stringWidth(text, cjk_font(), 11)
+                canvas.setFillColorRGB(1, 1, 1)
+                canvas.rect(x, y - 3, width, 15, stroke=0, fill=1)
+                canvas.setFillColorRGB(0, 0, 0)
+                canvas.drawString(x, y, text)
+                x += width + 4
+            y -= 22
+        canvas.setFillColorRGB(0.1, 0.37, 0.65)
+        canvas.rect(72, 760, 300, 24, stroke=0, fill=1)
+
+    path = _build(tmp_path / "backgrounds.pdf", draw)
+    assert _pdfium_tables(path) == []
