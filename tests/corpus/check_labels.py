@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from extractors import contract  # noqa: E402
+from extractors import contract
 
 REPORT_KEYS = (
     "report_kind",
@@ -82,8 +82,12 @@ def check(label_path: Path) -> tuple[list[str], list[str]]:
         if not fact.get("evidence"):
             errors.append(f"{where} has no evidence")
         flat = page_text.replace(",", "").replace("，", "")
-        if page_text and not any(form.replace(",", "") in flat for form in _printed_forms(fact["amount_wan_yuan"])):
-            warnings.append(f"{where} amount {fact['amount_wan_yuan']} is not printed in {name}.txt as 万元 or 元")
+        forms = _printed_forms(fact["amount_wan_yuan"])
+        forms = _printed_forms(fact["amount_wan_yuan"])
+        if page_text and not any(form.replace(",", "") in flat for form in forms):
+            amount = fact["amount_wan_yuan"]
+            warnings.append(f"{where} amount {amount} is not printed in {name}.txt as 万元 or 元")
+            warnings.append(f"{where} amount {amount} is not printed in {name}.txt as 万元 or 元")
     for i, indicator in enumerate(label.get("indicators") or []):
         where = f"indicators[{i}]"
         if not indicator.get("name"):
