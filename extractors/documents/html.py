@@ -16,22 +16,19 @@ from typing import Any
 from extractors.documents.limits import DEFAULT_LIMITS, ReaderLimits
 from extractors.documents.model import Block, Document, DocumentError, Paragraph, Table
 
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg")
+# Page furniture proper: kept as context (site name, breadcrumb, 来源 / 发布机构), never as the article.
+_FURNITURE_TAGS = ("nav", "header", "footer")
+_MAX_FURNITURE_LINES = 200
+_MAX_META = 100
 _CHROME_TAGS = (
-    "script",
-    "style",
-    "noscript",
-    "nav",
-    "header",
-    "footer",
     "iframe",
     "form",
     "button",
     "select",
     "input",
-    "svg",
     "object",
     "embed",
-    "template",
 )
 _BLOCK_TAGS = {
     "table",
@@ -97,10 +94,19 @@ def read_html(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
         raise DocumentError("too_large", f"{len(data)} bytes of HTML exceed the limit")
     soup = BeautifulSoup(decode_html(data), "lxml")
     title = soup.title.get_text(strip=True) if soup.title else None
+    meta = _meta(soup)
+    for tag in soup(_INVISIBLE_TAGS):
+        tag.decompose()
+    furniture: list[str] = []
+    for tag in soup(_FURNITURE_TAGS):
+        furniture += _block_lines(tag)
+        tag.decompose()
     for tag in soup(_CHROME_TAGS):
         tag.decompose()
     body = soup.body or soup
     root = _content_root(body)
+    if root is not body:
+        furniture = _text_around(body, root) + furniture
     blocks: list[Block] = []
     buffer: list[str] = []
     heading = body.find(["h1", "h2"])
@@ -113,7 +119,52 @@ def read_html(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
     _flush(blocks, buffer)
     if not blocks:
         raise DocumentError("empty", "the page has no article text")
-    return Document(format="html", blocks=blocks, page_count=1, title=title)
+    return Document(
+        format="html",
+        blocks=blocks,
+        page_count=1,
+        title=title,
+        furniture=furniture[:_MAX_FURNITURE_LINES],
+        meta=meta,
+    )
+
+
+def _meta(soup: Any) -> dict[str, str]:
+    """<meta name=… content=…> pairs (SiteName, ArticleTitle, ContentSource, PubDate … on CMS pages)."""
+    out: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        name = tag.get("name") or tag.get("property")
+        content = tag.get("content")
+        if name and content and len(out) < _MAX_META:
+            out.setdefault(str(name).strip(), re.sub(r"\s+", " ", str(content)).strip()[:300])
+    return out
+
+
+def _block_lines(element: Any) -> list[str]:
+    """An element's text as the lines a reader sees: one per block, a table row's cells joined."""
+    blocks: list[Block] = []
+    buffer: list[str] = []
+    _walk(element, blocks, buffer)
+    _flush(blocks, buffer)
+    lines = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        else:
+            lines += [" ".join(c for c in row if c) for row in block.rows if any(row)]
+    return lines
+
+
+def _text_around(body: Any, root: Any) -> list[str]:
+    """The page's text outside the article box, in page order (the box itself left out)."""
+    from bs4 import NavigableString
+
+    stand_in = NavigableString("")
+    root.replace_with(stand_in)
+    try:
+        return _block_lines(body)
+    finally:
+        stand_in.replace_with(root)
 
 
 def _own_text_length(element: Any) -> int:

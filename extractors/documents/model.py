@@ -58,6 +58,12 @@ class Document:
     warnings: list[dict[str, str]] = field(default_factory=list)
     # Pages whose text came from OCR (1-based): values read there are flagged in the record.
     ocr_pages: list[int] = field(default_factory=list)
+    # A web page's furniture, kept aside from the article: the text around it (site header,
+    # breadcrumb, 来源 / 发布时间 lines, footer) in page order, and its <meta name=… content=…>.
+    # Readers of formats without furniture leave both empty; the report reader takes the unit,
+    # year and title from here only when the report itself does not print them.
+    furniture: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
 
     @property
     def paragraphs(self) -> list[Paragraph]:

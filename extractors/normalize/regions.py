@@ -9,6 +9,7 @@ that null rather than guess.
 from __future__ import annotations
 
 import importlib.resources
+import re
 import sys
 import types
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ class Region:
 
 _NONE = Region(None, None, None)
 _CITY_PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+# Municipalities have no city level between them and their districts (labelling.md: city null).
+MUNICIPALITIES = frozenset({"北京市", "上海市", "天津市", "重庆市"})
+# A county-level name right where the text starts or right after its city ("长泰区…", "漳州市长泰区…").
+_COUNTY_TOKEN = re.compile(r"([\u4e00-\u9fff]{1,4}?)(区|县|市)")
 
 
 @lru_cache(maxsize=1)
@@ -59,12 +64,50 @@ def resolve_region(text: str | None) -> Region:
     """The divisions named at the start of a unit name or title; empty Region when none."""
     if not text:
         return _NONE
-    frame = _cpca().transform([text[:200]])
+    region = _cpca_region(text[:200])
+    if region.county is None:
+        renamed = _renamed_county(text[:200], region)
+        if renamed is not None:
+            region = renamed
+    return region
+
+
+@lru_cache(maxsize=4096)
+def _cpca_region(text: str) -> Region:
+    frame = _cpca().transform([text])
     row = frame.iloc[0]
     province, city, county = _clean(row.get("省")), _clean(row.get("市")), _clean(row.get("区"))
-    if city in _CITY_PLACEHOLDERS:
-        city = province if province and province.endswith("市") else None
+    if city in _CITY_PLACEHOLDERS or province in MUNICIPALITIES:
+        city = None
     return Region(province, city, county)
+
+
+def _renamed_county(text: str, found: Region) -> Region | None:
+    """A county renamed since the gazetteer's edition (县 → 区 or 市, 区 → 县): "漳州市长泰区" is the
+    gazetteer's 长泰县 of 漳州市.  Only where the other spelling resolves within the same city (or
+    alone, at the start of the text); the name stays as printed."""
+    start = 0
+    if found.city and found.city in text:
+        start = text.index(found.city) + len(found.city)
+    elif found.province and found.province in text:
+        start = text.index(found.province) + len(found.province)
+    elif found.province is not None:
+        return None
+    match = _COUNTY_TOKEN.match(text, start)
+    if match is None:
+        return None
+    stem, suffix = match.group(1), match.group(2)
+    if len(stem) < 2 and suffix != "县":
+        return None
+    for other in ("县", "区", "市"):
+        if other == suffix:
+            continue
+        candidate = _cpca_region((found.city or found.province or "") + stem + other)
+        same_city = found.city is None or candidate.city == found.city
+        same_province = found.province is None or candidate.province == found.province
+        if candidate.county == stem + other and same_city and same_province:
+            return Region(candidate.province, candidate.city, stem + suffix)
+    return None
 
 
 def merge_regions(primary: Region, secondary: Region) -> Region:

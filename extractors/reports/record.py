@@ -10,21 +10,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extractors.documents.model import Document
+from extractors.documents.model import Document, Paragraph
 from extractors.normalize.text import cell_text
+from extractors.reports.context import PageContext, page_context
 from extractors.reports.meta import (
-    choose_unit_name,
     find_fiscal_year,
     find_grade,
+    find_project_name,
     find_prose_score,
     find_region,
-    find_unit_in_title,
-    title_lines,
+    find_report_kind,
+    find_title,
+    find_unit,
+    key_lines,
+    merge_keys,
+    table_texts,
 )
-from extractors.reports.prose import prose_budget_facts, prose_indicators
+from extractors.reports.prose import prose_indicators
+from extractors.reports.prose_budget import prose_budget_facts
 from extractors.reports.tables import TableFindings, read_tables
 
 _AMOUNT_TOL = 0.0051
+_SENTENCE_CELL_MIN = 20
 
 
 def _table_years(document: Document) -> list[int]:
@@ -32,19 +39,10 @@ def _table_years(document: Document) -> list[int]:
     for table in document.tables:
         for row in table.rows[:3]:
             for cell in row:
-                years += [int(y) for y in re.findall(r"（((?:19|20)\d{2})年度）", cell_text(cell))]
+                years += [
+                    int(y) for y in re.findall(r"[（(]\s*((?:19|20)\d{2})\s*年度\s*[）)]", cell_text(cell))
+                ]
     return years
-
-
-def _report_kind(
-    document: Document, has_project_table: bool, has_department_table: bool, keys: dict[str, str]
-) -> str:
-    title = "".join(title_lines(document)[:12])
-    if re.search(r"整体支出|部门整体|单位整体|整体绩效", title):
-        return "department_overall"
-    if re.search(r"项目支出绩效自评|项目绩效自评", title) or has_project_table or "project_name" in keys:
-        return "project" if not has_department_table else "department_overall"
-    return "department_overall"
 
 
 def dedupe_facts(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -89,40 +87,85 @@ def _scope_to_report(
     return facts, indicators, score
 
 
-def build_report(document: Document) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """(report fields, budget facts, indicators) of one document."""
-    fiscal_year = find_fiscal_year(document, _table_years(document))
-    tables = read_tables(document, fiscal_year)
-    kind = _report_kind(document, tables.has_project_table, tables.has_department_table, tables.keys)
-    title_unit = find_unit_in_title(document)
-    project_name = department_name = None
-    if kind == "project":
-        project_name = tables.keys.get("project_name")
-        department_name = tables.keys.get("department_name")
-        unit_name = choose_unit_name(
-            None, tables.keys.get("implementing_unit") or tables.keys.get("unit_name")
-        )
-        unit_name = unit_name or title_unit
-    else:
-        unit_name = choose_unit_name(title_unit, tables.keys.get("unit_name"))
-    region = find_region(unit_name, department_name, document)
-    table_texts = [cell_text(c) for t in document.tables for r in t.rows for c in r if c]
+def _running_texts(document: Document) -> list[tuple[str, int | None]]:
+    """Paragraphs, and table cells that hold sentences (a 年度总体目标 cell stating its money)."""
+    texts: list[tuple[str, int | None]] = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            texts.append((block.text, block.page))
+            continue
+        for row in block.rows:
+            for cell in row:
+                text = cell_text(cell)
+                if (
+                    len(text) >= _SENTENCE_CELL_MIN
+                    and re.search(r"[，,。；]", text)
+                    and re.search(r"\d\s*(?:万元|元)", text)
+                ):
+                    texts.append((text, block.page))
+    return texts
+
+
+def _not_contradicting(prose: list[dict[str, Any]], table: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tables first: a prose total for a stage the table already states differently is left out.
+
+    Why only the total: a narrative restating the table's whole amount in other words (元 for
+    万元, a requested sum for the granted one) would give the report two totals for one stage;
+    parts and sub-lines that disagree are each printed facts and are kept with their evidence.
+    """
+    stated = {f["stage"] for f in table if f["line"] == "total"}
+    return [f for f in prose if not (f["line"] == "total" and f["stage"] in stated)]
+
+
+def build_report(
+    document: Document, context: PageContext | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(report fields, budget facts, indicators) of one document.
+
+    ``context`` is what the page around the document says (title, 来源 …): a second source for
+    the unit, year and title, below what the document prints.
+    """
+    page = page_context(document)
+    if context is not None:
+        page = page.merged_with(context)
+    title = find_title(document, page)
+    keys = {**key_lines(document)}
+    table_years = _table_years(document)
+    year_guess = find_fiscal_year(document, title, table_years, keys, page)
+    tables = read_tables(document, int(year_guess.value) if year_guess.value else None)
+    keys = merge_keys(keys, tables.keys)
+    fiscal = find_fiscal_year(document, title, table_years, keys, page)
+    fiscal_year = int(fiscal.value) if fiscal.value else None
+    kind = find_report_kind(title, document, tables.has_project_table, tables.has_department_table, keys)
+    unit, department_name = find_unit(title, keys, kind, document, page)
+    project_name = find_project_name(title, keys, unit.value, kind)
+    if kind != "project":
+        department_name = None
+    region = find_region(unit.value, department_name, title, document)
     table_facts, table_indicators, table_score = _scope_to_report(kind, tables)
     self_score = table_score if table_score is not None else find_prose_score(document)
-    facts = dedupe_facts(table_facts + prose_budget_facts(document, fiscal_year))
+    prose_facts = prose_budget_facts(_running_texts(document), fiscal_year, kind)
+    facts = dedupe_facts(table_facts + _not_contradicting(prose_facts, table_facts))
     indicators = list(table_indicators)
     if not any(i["origin"] == "table" and i["name"] != "预算执行率" for i in indicators):
         indicators += prose_indicators(document)
+    origins = {
+        name: {"origin": sourced.origin, "evidence": sourced.evidence}
+        for name, sourced in (("unit_name", unit), ("fiscal_year", fiscal))
+        if sourced.value is not None
+    }
     report = {
         "report_kind": kind,
         "fiscal_year": fiscal_year,
-        "unit_name": unit_name,
+        "unit_name": unit.value,
         "department_name": department_name,
         "project_name": project_name,
         "province": region.province,
         "city": region.city,
         "county": region.county,
         "self_score": self_score,
-        "grade": find_grade(document, table_texts),
+        "grade": find_grade([*(p.text for p in document.paragraphs), *table_texts(document)]),
+        "title": title,
+        "field_origins": origins,
     }
     return report, facts, indicators

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from extractors.documents.model import Document, Paragraph
-from extractors.reports.prose import prose_budget_facts, prose_indicators
+from extractors.reports.prose import prose_indicators
+from extractors.reports.prose_budget import prose_budget_facts
 from extractors.reports.record import build_report
 
 
-def _facts(*paragraphs: str, year: int = 2023) -> set[tuple[str, str, float]]:
-    document = Document(format="html", blocks=[Paragraph(p) for p in paragraphs])
-    return {(f["line"], f["stage"], f["amount_wan_yuan"]) for f in prose_budget_facts(document, year)}
+def _facts(
+    *paragraphs: str, year: int = 2023, kind: str = "department_overall"
+) -> set[tuple[str, str, float]]:
+    texts = [(p, None) for p in paragraphs]
+    return {(f["line"], f["stage"], f["amount_wan_yuan"]) for f in prose_budget_facts(texts, year, kind)}
 
 
 def test_one_sentence_many_stages_and_a_breakdown() -> None:
@@ -154,7 +157,7 @@ def test_projects_listed_under_a_project_spending_heading() -> None:
             Paragraph("1.办公设备购置费20万元。"),
         ],
     )
-    facts = prose_budget_facts(document, 2023)
+    facts = prose_budget_facts([(p.text, p.page) for p in document.paragraphs], 2023, "department_overall")
     assert {(f["item"], f["stage"], f["amount_wan_yuan"]) for f in facts} == {
         ("协管员经费", "executed", 965.12),
         ("城市管理综合执法经费", "executed", 155.66),
