@@ -32,7 +32,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # A thousands group is exactly three digits; "210,18" (two digits after the comma) is a decimal comma.
 NUMBER_PATTERN = r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+,\d{1,2}(?!\d)|-?\d+(?:\.\d+)?"
 _NUMBER = re.compile(NUMBER_PATTERN)
-_PLAIN_NUMBER = re.compile(rf"^\s*({NUMBER_PATTERN})\s*(%|％)?\s*$")
+_PLAIN_NUMBER = re.compile(rf"^\s*({NUMBER_PATTERN})\.?\s*(%|％)?\s*$")
 _PLACEHOLDER = re.compile(r"^[\s—\-–―_/\\无空…\.。]*$")
 
 

@@ -91,7 +91,7 @@ _ORGANISATION_END = re.compile(
     r"段|厂|营|宫|网|报|办事处|管理处|服务部|单位|公司|委员会|管委会|医院|学校|小学|中学|幼儿园)$"
 )
 _DEV_ZONE = re.compile(r"开发区|高新区|新区管委会|园区|保税区|试验区|示范区")
-_CODE_PREFIX = re.compile(r"^\s*\[?\d{2,}\]?\s*[-－—_:：]\s*")
+_CODE_PREFIX = re.compile(r"^\s*\[?(?:\d{2,}|[0-9A-Z]{12,})\]?\s*[-－—_:：]\s*")
 _PROJECT_WORDS = re.compile(r"项目|专项|资金|转移支付|经费|公益金|工程|补助|补贴|债券|国债")
 _DEPARTMENT_WORDS = re.compile(r"整体支出|部门整体|单位整体|整体绩效|部门（单位）整体|部门\(单位\)整体")
 
@@ -198,7 +198,7 @@ def find_report_kind(
     top = "".join(title_lines(document)[:12])
     if _DEPARTMENT_WORDS.search(top):
         return "department_overall"
-    if re.search(r"项目支出绩效自评|项目绩效自评|转移支付", top):
+    if re.search(r"项目支出绩效自评|项目绩效自评|转移支付|公益金|衔接资金|专项资金|项目资金|补助资金", top):
         return "project"
     return "department_overall"
 

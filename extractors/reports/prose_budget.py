@@ -34,7 +34,8 @@ _AMOUNT = re.compile(
     r"(?!以上|以下|以内|左右|/|每)"
 )
 _SENTENCE_END = re.compile(r"[。！？!?]")
-_CLAUSE_BREAK = "，,；;：:、（(）)"
+_CLAUSE_BREAK = "，,；;：:、"
+_OPEN, _CLOSE = "（(【[《", "）)】]》"
 _HEADING_MAX = 40
 _AMOUNT_TOL = 0.0051
 _APPROXIMATE_BEFORE = re.compile(r"(?:约|近|超过|逾|不足)$")
@@ -100,6 +101,7 @@ class _Sentence:
 
     index: int
     last_strong: str | None = None
+    last_strong_near: str | None = None
     list_active: bool = False
     list_stage: str | None = None
     members: list[Mention] = field(default_factory=list)
@@ -176,12 +178,33 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
+def _breaks(span: str) -> list[int]:
+    """Positions of the clause breaks in ``span``: separators outside brackets, and a bracket left
+    open ("…资金（其中：") – so "东环大道南延伸段绿化工程(续建)" stays one clause."""
+    out: list[int] = []
+    opened: list[int] = []
+    for i, ch in enumerate(span):
+        if ch in _OPEN:
+            opened.append(i)
+        elif ch in _CLOSE:
+            if opened:
+                opened.pop()
+        elif ch in _CLAUSE_BREAK and not opened:
+            out.append(i)
+    return sorted(out + opened)
+
+
+def _pieces(span: str) -> list[str]:
+    cuts = [-1, *_breaks(span), len(span)]
+    return [span[a + 1 : b] for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
 def _clause(span: str) -> tuple[str, str]:
     """(the clause right before an amount, the separator that opened it)."""
-    cut = max(span.rfind(ch) for ch in _CLAUSE_BREAK)
-    if cut < 0:
+    cuts = _breaks(span)
+    if not cuts:
         return span, ""
-    return span[cut + 1 :], span[cut]
+    return span[cuts[-1] + 1 :], span[cuts[-1]]
 
 
 def _nearest_cue(clause: str, lex: Lexicon) -> tuple[str | None, int, int]:
@@ -211,18 +234,39 @@ def _cue_after(rest: str, lex: Lexicon) -> str | None:
     return None
 
 
+# What may stand right before a line phrase in a clause ("其中：基本支出", "2023年部门公用经费", "单位政府采购");
+# any other word there makes the phrase part of a name ("…墙裙改造项目支出" is a project's spending).
+_LINE_PREFIX = re.compile(
+    r"(?:^|[^\u4e00-\u9fff]|其中|年度?|部门|单位|本级|全年|当年|本年|我局|我单位|的|为|及|和|中|、)$"
+)
+
+
 def _line_of(clause: str, lex: Lexicon) -> tuple[str | None, bool]:
     """(contract line, named): named also for expenditure classes that have no contract line."""
     for pattern, line in lex.prose_lines:
-        if pattern.search(clause):
-            return line, True
+        for match in pattern.finditer(clause):
+            if line != "project_expenditure" or _LINE_PREFIX.search(clause[: match.start()]):
+                return line, True
     return None, False
 
 
 def _without_line_phrase(clause: str, lex: Lexicon) -> str:
-    for pattern, _ in lex.prose_lines:
-        if pattern.search(clause):
-            return pattern.sub("", clause)
+    for pattern, line in lex.prose_lines:
+        for match in pattern.finditer(clause):
+            if line != "project_expenditure" or _LINE_PREFIX.search(clause[: match.start()]):
+                return clause[: match.start()] + clause[match.end() :]
+    return clause
+
+
+def _member_name(span: str, clause: str, lex: Lexicon) -> str:
+    """The printed name of an enumerated part: the text since the previous amount or the list
+    opener, which may itself hold a 、 or ， ("低保、特困和临时救助资金", "村民组长,党小组长基本报酬");
+    only the clause when that text reads as a sentence."""
+    openers = list(lex.list_openers.finditer(span))
+    text = span[openers[-1].end() :] if openers else span
+    text = text.lstrip("，,、：:；;。")
+    if len(text) <= 30 and len(re.findall(r"[，,、]", text)) <= 1 and not re.search(r"[；;。]", text):
+        return text
     return clause
 
 
@@ -264,17 +308,21 @@ def _read_sentence(
     for match in _AMOUNT.finditer(sentence):
         span = sentence[cursor : match.start()]
         rest = sentence[match.end() :]
-        rest_clause = re.split(rf"[{_CLAUSE_BREAK}]", rest, maxsplit=1)[0]
+        rest_clause = _pieces(rest)[0]
         cursor = match.end()
         amount = to_wan_yuan(parse_number_token(match.group("num")), _unit(match.group("unit")))
         if amount is None:
             continue
         clause, separator = _clause(span)
         # Strong cues in clauses without an amount still set the sentence's stage ("已全部分解到位,其中…").
-        for piece in re.split(rf"[{_CLAUSE_BREAK}]", span)[:-1]:
+        pieces = _pieces(span)
+        state.last_strong_near = None
+        for position, piece in enumerate(pieces[:-1]):
             stage_in_piece, strength_in_piece, _ = _nearest_cue(piece, lex)
             if strength_in_piece == 2 and not lex.not_a_budget_fact.search(piece):
                 state.last_strong = stage_in_piece
+                # Only the clause right before the amount's own says what the amount is.
+                state.last_strong_near = stage_in_piece if position == len(pieces) - 2 else None
         if lex.list_openers.search(span):
             state.list_active = True
             state.list_stage = state.last_strong or (state.previous.stage if state.previous else None)
@@ -341,7 +389,7 @@ def _judge(
     after = _cue_after(rest_clause, lex)
     head = cue_text[cue_end:] if strength == 2 else clause
     if lex.level_share.search(_LEADING_FILLER.sub("", _TRAILING_FILLER.sub("", head))) or re.search(
-        "本级", clause
+        "本级", span
     ):
         mention.excluded = "a level-of-government share"
         return
@@ -355,7 +403,7 @@ def _judge(
     # An enumerated part: a name before the amount, in a list opened earlier in the sentence.
     in_list = state.list_active and (separator in "、，,；;：:" or lex.list_openers.search(clause))
     if not named and in_list:
-        item = _clean_item(head if strength == 2 else clause, lex)
+        item = _clean_item(_member_name(span, head if strength == 2 else clause, lex), lex)
         if item is not None:
             source_line = next((ln for pattern, ln in lex.fund_sources if pattern.search(item)), None)
             if source_line is not None:
@@ -379,7 +427,10 @@ def _judge(
             and (strength < 1 or previous.line not in (None, "total", "project_item"))
         ):
             mention.stage, mention.strength = previous.stage, 2
-        if mention.stage is None and state.last_strong and (strength < 2):
+        if mention.stage is None and state.last_strong_near and (strength < 2):
+            mention.stage, mention.strength = state.last_strong_near, 2
+        if mention.stage is None and "其中" in span and state.last_strong and strength < 2:
+            # "…支出12.5万元，较上年减少2万元，其中：公务接待费3万元": the parts of the figure kept.
             mention.stage, mention.strength = state.last_strong, 2
         if mention.stage is None and strength < 0 and named and "支出" in clause and _PERIOD.search(clause):
             # "2023年度基本支出为899.13万元": an expenditure line stated with no other word is spent money.
@@ -554,7 +605,11 @@ def _unify_item_names(resolved: list[Mention]) -> None:
                 break
             if len(core) >= 4 and len(known_core) >= 4 and (core in known_core or known_core in core):
                 same_stage = any(
-                    m.item == known_name and m.stage == mention.stage for m in resolved if m is not mention
+                    m.item == known_name
+                    and m.stage == mention.stage
+                    and abs(m.amount - mention.amount) > _AMOUNT_TOL
+                    for m in resolved
+                    if m is not mention
                 )
                 if not same_stage:
                     mention.item = known_name

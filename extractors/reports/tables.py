@@ -59,6 +59,19 @@ class _MoneyHeader:
     in_project_items: bool = False
     # A header row that also carries values ("年初预算数 865.82 全年执行数 899.13") has lost its column grid.
     values_in_header: bool = False
+    # Columns the header names without a stage (行次, 统筹整合资金数, 备注): figures there are no stage's.
+    other_columns: frozenset[int] = frozenset()
+
+
+@dataclass
+class _ItemListHeader:
+    """A 支出明细 list: one column names the item, one column holds its figure at one stage."""
+
+    label_column: int
+    value_column: int
+    stage: str
+    divisor: float
+    table_title: str
 
 
 @dataclass
@@ -101,6 +114,7 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
     totals: dict[str, float] = {}
     default_divisor = 1.0
     current_project: str | None = None
+    items: _ItemListHeader | None = None
     for index, block in enumerate(document.blocks):
         if isinstance(block, Paragraph):
             text = compact(block.text)
@@ -136,12 +150,22 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
             if ind_header is not None:
                 ind_header.table_width = block.width
                 _close_breakdown(breakdown, totals, findings)
-                money, indicators = None, ind_header
+                money, indicators, items = None, ind_header, None
+                continue
+            _read_stage_pairs(texts, fiscal_year, default_divisor, title, findings, page)
+            item_header = _item_list_header(texts, fiscal_year, default_divisor, title)
+            if item_header is not None:
+                _close_breakdown(breakdown, totals, findings)
+                money, indicators, items = None, None, item_header
+                continue
+            if items is not None:
+                if not _read_item_row(texts, items, findings, page):
+                    items = None
                 continue
             money_header = _money_header(texts, fiscal_year, default_divisor, title)
             if money_header is not None:
                 _close_breakdown(breakdown, totals, findings)
-                money, indicators, totals = money_header, None, {}
+                money, indicators, totals, items = money_header, None, {}, None
                 continue
             if any(re.match(r"^(?:年度)?总体目标|^年度目标|^绩效指标$", k) for k in keys[:2] if k):
                 _close_breakdown(breakdown, totals, findings)
@@ -166,6 +190,94 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
     _close_breakdown(breakdown, totals, findings)
     _stamp_project(findings, counts, current_project)
     return findings
+
+
+def _read_stage_pairs(
+    texts: list[str],
+    fiscal_year: int | None,
+    default_divisor: float,
+    title: str,
+    findings: TableFindings,
+    page: int | None,
+) -> bool:
+    """A row of side-by-side label/value groups ("计划安排资金(万元) | 1208.75 | 实际到位资金(万元) | 1208.75 |
+    实际支出(万元) | 991.51 | 结余(万元) | 217.24"): each stage label re-paired with the figure after it,
+    as the whole (older 项目基本概况 grids).  True when the row was one."""
+    labelled = [
+        (i, role)
+        for i, text in enumerate(texts[:-1])
+        if text and (role := header_role(text, fiscal_year)) in STAGES and parse_cell_number(text) is None
+    ]
+    if len(labelled) < 2 or any(b - a < 2 for (a, _), (b, _) in zip(labelled, labelled[1:], strict=False)):
+        return False
+    emitted = False
+    for i, role in labelled:
+        printed = texts[i + 1]
+        value = parse_cell_number(printed)
+        if value is None or "%" in printed:
+            continue
+        divisor = _divisor_from([texts[i]]) or default_divisor
+        findings.facts.append(
+            {
+                "line": "total",
+                "stage": role,
+                "item": None,
+                "amount_wan_yuan": round(value / divisor, 6),
+                "evidence": f"{title} › {compact(texts[i])} = {printed}",
+                "origin": "table",
+                "page": page,
+            }
+        )
+        emitted = True
+    return emitted
+
+
+_ITEM_LABEL = re.compile(
+    r"^(?:支出内容|支出项目|支出明细|明细项目|项目内容|资金用途|用途|具体项目|子项目名称|项目名称)$"
+)
+
+
+def _item_list_header(
+    texts: list[str], fiscal_year: int | None, default_divisor: float, title: str
+) -> _ItemListHeader | None:
+    """ "支出内容 | 实际支出数 | 会计凭证号 | 备注": a list of items, each with its figure at one stage."""
+    label_column = next(
+        (i for i, t in enumerate(texts) if t and _ITEM_LABEL.match(compact(t).replace(" ", ""))), None
+    )
+    if label_column is None:
+        return None
+    roles = [(i, role) for i, t in enumerate(texts) if t and (role := header_role(t, fiscal_year)) in STAGES]
+    if len(roles) != 1 or roles[0][0] <= label_column:
+        return None
+    column, stage = roles[0]
+    divisor = _divisor_from(texts) or default_divisor
+    return _ItemListHeader(label_column, column, stage, divisor, title)
+
+
+def _read_item_row(
+    texts: list[str], header: _ItemListHeader, findings: TableFindings, page: int | None
+) -> bool:
+    """One 支出明细 row → a project_item fact; False when the list has ended (a heading or a new block)."""
+    label = texts[header.label_column] if header.label_column < len(texts) else ""
+    value_text = texts[header.value_column] if header.value_column < len(texts) else ""
+    if label and re.match(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．])", label):
+        return False
+    value = parse_cell_number(value_text)
+    name = clean_row_label(label)
+    if not name or value is None or TOTAL_ROW.match(name) or PLACEHOLDER_LABEL.search(name):
+        return True
+    findings.facts.append(
+        {
+            "line": "project_item",
+            "stage": header.stage,
+            "item": cell_text(label),
+            "amount_wan_yuan": round(value / header.divisor, 6),
+            "evidence": f"{header.table_title} › {cell_text(label)} = {value_text}",
+            "origin": "table",
+            "page": page,
+        }
+    )
+    return True
 
 
 def _project_in_row(texts: list[str]) -> str | None:
@@ -242,7 +354,18 @@ def _money_header(
         return None
     divisor = _divisor_from(texts) or default_divisor
     values_in_header = any(parse_cell_number(t) is not None for t in texts)
-    return _MoneyHeader(roles=roles, divisor=divisor, table_title=title, values_in_header=values_in_header)
+    role_columns = {i for i, _ in roles}
+    first_role = min(role_columns)
+    other = frozenset(
+        i for i, t in enumerate(texts) if t and i not in role_columns and i > 0 and i != first_role - 1
+    )
+    return _MoneyHeader(
+        roles=roles,
+        divisor=divisor,
+        table_title=title,
+        values_in_header=values_in_header,
+        other_columns=other,
+    )
 
 
 def _number_cells(texts: list[str], start: int) -> list[tuple[int, str, float]]:
@@ -261,6 +384,8 @@ def _assign_roles(
     role_at = dict(header.roles)
     if all(i in role_at for i, _, _ in numbers):
         return [(role_at[i], printed, value) for i, printed, value in numbers]
+    if not header.values_in_header and all(i in role_at or i in header.other_columns for i, _, _ in numbers):
+        return [(role_at[i], printed, value) for i, printed, value in numbers if i in role_at]
     ordered = [role for _, role in header.roles]
     if "weight" in ordered and "rate" not in ordered:
         ordered.append("rate")
@@ -300,7 +425,11 @@ def _read_money_row(
     line = match_line(label) if not _INLINE_VALUE.match(fold_width(raw_label)) else None
     role_columns = {i for i, _ in header.roles}
     under_headers = not header.values_in_header and all(i in role_columns for i, _, _ in numbers)
-    single_label = len([t for t in texts if not is_placeholder(t) and parse_cell_number(t) is None]) == 1
+    # One row label before the figures; a note after them (得分计算方法, 原因) does not make a second label.
+    first_number = numbers[0][0] if numbers else len(texts)
+    single_label = (
+        len([t for t in texts[:first_number] if not is_placeholder(t) and parse_cell_number(t) is None]) == 1
+    )
     if line is not None:
         header.in_project_items = line == "project_expenditure"
     elif (
@@ -462,12 +591,14 @@ def _close_breakdown(
 
 
 def _total_score(texts: list[str], header: _IndicatorHeader | None) -> float | None:
+    """The total row's score: under the 得分 column, else the last of at least two numbers (分值 then
+    得分; a row of one number is the weights' sum, 100, with the score left blank)."""
     if header is not None and "score" in header.columns and header.columns["score"] < len(texts):
         value = _first_number(texts[header.columns["score"]])
         if value is not None:
             return value
     numbers = [v for t in texts if (v := _first_number(t)) is not None]
-    return numbers[-1] if numbers else None
+    return numbers[-1] if len(numbers) >= 2 or (header is None and numbers) else None
 
 
 def _cell(texts: list[str], columns: dict[str, int], name: str) -> str | None:

@@ -14,7 +14,7 @@ from extractors import contract
 
 # (pattern on a cleaned row label, contract line). First match wins.
 LINE_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"^(?:年度)?资金总额|^年度预算资金总额|^预算资金总额|^年度资金合计|^资金合计$|^合计$|^总计$", "total"),
+    (r"^(?:年度)?资金总额|^年度预算资金总额|^预算资金总额|^年度资金合计|^资金合计$|^合计$|^总计$|^总额$", "total"),
     (r"公车购置|公务用车购置(?!和维护|及维护|和运行|及运行)", "vehicle_purchase"),
     (r"公车运行维护|公务用车运行维护", "vehicle_operation"),
     (r"公务用车购置(?:和|及)(?:运行)?维护|公务用车", "official_vehicles"),
@@ -29,7 +29,7 @@ LINE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"政府性基金", "government_fund"),
     (r"国有资本经营", "state_capital"),
     (r"纳入专户管理的非税收入|财政专户管理资金|财政专户", "special_account"),
-    (r"^(?:当年|本年)?财政拨款(?:资金)?$|^财政资金$", "fiscal_funds"),
+    (r"^(?:当年|本年)?财政拨款(?:资金)?$|^财政资金$|^中央(?:财政)?(?:补助|资金|补助资金|财政资金)$|^中央财政$", "fiscal_funds"),
     (r"^单位资金$|^单位自有资金$", "unit_funds"),
     (r"^其他资金$", "other_funds"),
     (r"^基本支出$", "basic_expenditure"),
@@ -73,11 +73,15 @@ def header_role(text: str, fiscal_year: int | None) -> str | None:
         return "initial_budget" if "预算" in what else "executed"
     if re.search(r"上年决算|上年度决算|上年实际|上年执行", t):
         return "prior_year_final"
-    if re.search(r"^年初预算|^本年预算数?$|^年初批复|^预算数$|^年初部门预算", t):
+    if re.search(
+        r"^年初预算|^本年预算数?$|^年初批复|^预算数$|^年初部门预算|^计划安排(?:资金)?|^预算安排(?:资金)?$", t
+    ):
         return "initial_budget"
-    if re.search(r"全年预算|调整后预算|调整预算|全年批复预算|预算调整数", t):
+    if re.search(r"全年预算|调整后预算|调整预算|全年批复预算|预算调整数|到位资金|资金到位数|实际到位", t):
         return "adjusted_budget"
-    if re.search(r"全年执行|预算执行数|^执行数$|实际支出|本年决算|^决算数$|实际执行数|全年实际支出", t):
+    if re.search(
+        r"全年执行|预算执行数|^执行数$|实际支出|本年决算|^决算数$|实际执行数|全年实际支出|执行资金$", t
+    ):
         return "executed"
     if re.fullmatch(r"分值|权重|权重分?|分值权重", t):
         return "weight"
