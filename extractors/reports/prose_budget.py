@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 from extractors.documents.paragraphs import HEADING
@@ -196,7 +197,7 @@ def _breaks(span: str) -> list[int]:
 
 def _pieces(span: str) -> list[str]:
     cuts = [-1, *_breaks(span), len(span)]
-    return [span[a + 1 : b] for a, b in zip(cuts, cuts[1:], strict=False)]
+    return [span[a + 1 : b] for a, b in pairwise(cuts)]
 
 
 def _clause(span: str) -> tuple[str, str]:
@@ -234,8 +235,8 @@ def _cue_after(rest: str, lex: Lexicon) -> str | None:
     return None
 
 
-# What may stand right before a line phrase in a clause ("其中：基本支出", "2023年部门公用经费", "单位政府采购");
-# any other word there makes the phrase part of a name ("…墙裙改造项目支出" is a project's spending).
+# "项目支出" is the project-expenditure line only where it starts a label ("其中：项目支出", "2023年度
+# 项目支出"); after another word it is a named project's spending ("…墙裙改造项目支出29.99万元").
 _LINE_PREFIX = re.compile(
     r"(?:^|[^\u4e00-\u9fff]|其中|年度?|部门|单位|本级|全年|当年|本年|我局|我单位|的|为|及|和|中|、)$"
 )

@@ -35,13 +35,23 @@ _SENTENCE_CELL_MIN = 20
 
 
 def _table_years(document: Document) -> list[int]:
-    years = []
+    """Years a table states for itself: "（2023年度）" under its title, else the latest of its money
+    columns ("2017年决算数 | 2018年预算数 | 2018年决算数" is a 2018 report)."""
+    years: list[int] = []
+    column_years: list[int] = []
     for table in document.tables:
-        for row in table.rows[:3]:
+        for i, row in enumerate(table.rows):
             for cell in row:
-                years += [
-                    int(y) for y in re.findall(r"[（(]\s*((?:19|20)\d{2})\s*年度\s*[）)]", cell_text(cell))
-                ]
+                text = cell_text(cell).replace(" ", "")
+                if i < 3:
+                    years += [int(y) for y in re.findall(r"[（(]((?:19|20)\d{2})年度[）)]", text)]
+                match = re.fullmatch(
+                    r"((?:19|20)\d{2})年(?:度)?(?:预算|决算|执行)数?(?:[（(]万元[）)])?", text
+                )
+                if match:
+                    column_years.append(int(match.group(1)))
+    if not years and column_years:
+        years.append(max(column_years))
     return years
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from extractors.documents.model import Document, Paragraph, Table
@@ -61,6 +62,11 @@ class _MoneyHeader:
     values_in_header: bool = False
     # Columns the header names without a stage (行次, 统筹整合资金数, 备注): figures there are no stage's.
     other_columns: frozenset[int] = frozenset()
+    # The grid the header was read in: a row of another grid (a table continued on the next page with
+    # other column boundaries) cannot be matched to it by position, only in order.
+    grid: int = 0
+    width: int = 0
+    aligned: bool = True
 
 
 @dataclass
@@ -164,6 +170,7 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
                 continue
             money_header = _money_header(texts, fiscal_year, default_divisor, title)
             if money_header is not None:
+                money_header.grid = id(block)
                 _close_breakdown(breakdown, totals, findings)
                 money, indicators, totals, items = money_header, None, {}, None
                 continue
@@ -184,6 +191,7 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
             elif indicators is not None:
                 _read_indicator_row(texts, indicators, findings, page)
             elif money is not None:
+                money.aligned = money.grid == id(block) or block.width == money.width
                 _read_money_row(texts, money, findings, breakdown, totals, page)
             _stamp_project(findings, counts, current_project)
     counts = (len(findings.facts), len(findings.indicators))
@@ -200,15 +208,15 @@ def _read_stage_pairs(
     findings: TableFindings,
     page: int | None,
 ) -> bool:
-    """A row of side-by-side label/value groups ("计划安排资金(万元) | 1208.75 | 实际到位资金(万元) | 1208.75 |
-    实际支出(万元) | 991.51 | 结余(万元) | 217.24"): each stage label re-paired with the figure after it,
-    as the whole (older 项目基本概况 grids).  True when the row was one."""
+    """A row of side-by-side label/value groups ("计划安排资金(万元) | 1208.75 | 实际到位资金(万元) |
+    1208.75 | 实际支出(万元) | 991.51 | 结余(万元) | 217.24"): each stage label re-paired with the figure
+    after it, as the whole (older 项目基本概况 grids).  True when the row gave a fact."""
     labelled = [
         (i, role)
         for i, text in enumerate(texts[:-1])
         if text and (role := header_role(text, fiscal_year)) in STAGES and parse_cell_number(text) is None
     ]
-    if len(labelled) < 2 or any(b - a < 2 for (a, _), (b, _) in zip(labelled, labelled[1:], strict=False)):
+    if len(labelled) < 2 or any(b - a < 2 for (a, _), (b, _) in pairwise(labelled)):
         return False
     emitted = False
     for i, role in labelled:
@@ -382,9 +390,13 @@ def _assign_roles(
 ) -> list[tuple[str, str, float]]:
     """(role, printed, value): by column when every number sits under a header, else in order."""
     role_at = dict(header.roles)
-    if all(i in role_at for i, _, _ in numbers):
+    if header.aligned and all(i in role_at for i, _, _ in numbers):
         return [(role_at[i], printed, value) for i, printed, value in numbers]
-    if not header.values_in_header and all(i in role_at or i in header.other_columns for i, _, _ in numbers):
+    if (
+        header.aligned
+        and not header.values_in_header
+        and all(i in role_at or i in header.other_columns for i, _, _ in numbers)
+    ):
         return [(role_at[i], printed, value) for i, printed, value in numbers if i in role_at]
     ordered = [role for _, role in header.roles]
     if "weight" in ordered and "rate" not in ordered:
@@ -424,7 +436,9 @@ def _read_money_row(
     numbers = _number_cells(texts, label_index + 1)
     line = match_line(label) if not _INLINE_VALUE.match(fold_width(raw_label)) else None
     role_columns = {i for i, _ in header.roles}
-    under_headers = not header.values_in_header and all(i in role_columns for i, _, _ in numbers)
+    under_headers = (
+        header.aligned and not header.values_in_header and all(i in role_columns for i, _, _ in numbers)
+    )
     # One row label before the figures; a note after them (得分计算方法, 原因) does not make a second label.
     first_number = numbers[0][0] if numbers else len(texts)
     single_label = (
@@ -437,7 +451,8 @@ def _read_money_row(
     ):
         _emit_row("project_item", label, raw_label, header, numbers, findings, totals, page)
         return
-    if line is not None and single_label and numbers and (under_headers or line == "total"):
+    by_order = not header.aligned and len(numbers) <= len(header.roles) + 2
+    if line is not None and single_label and numbers and (under_headers or line == "total" or by_order):
         _emit_row(line, label, raw_label, header, numbers, findings, totals, page)
         return
     for pair_label, raw, value in pairs:

@@ -14,7 +14,10 @@ from extractors import contract
 
 # (pattern on a cleaned row label, contract line). First match wins.
 LINE_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"^(?:年度)?资金总额|^年度预算资金总额|^预算资金总额|^年度资金合计|^资金合计$|^合计$|^总计$|^总额$", "total"),
+    (
+        r"^(?:年度)?资金总额|^年度预算资金总额|^预算资金总额|^年度资金合计|^资金合计$|^合计$|^总计$|^总额$",
+        "total",
+    ),
     (r"公车购置|公务用车购置(?!和维护|及维护|和运行|及运行)", "vehicle_purchase"),
     (r"公车运行维护|公务用车运行维护", "vehicle_operation"),
     (r"公务用车购置(?:和|及)(?:运行)?维护|公务用车", "official_vehicles"),
@@ -29,7 +32,10 @@ LINE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"政府性基金", "government_fund"),
     (r"国有资本经营", "state_capital"),
     (r"纳入专户管理的非税收入|财政专户管理资金|财政专户", "special_account"),
-    (r"^(?:当年|本年)?财政拨款(?:资金)?$|^财政资金$|^中央(?:财政)?(?:补助|资金|补助资金|财政资金)$|^中央财政$", "fiscal_funds"),
+    (
+        r"^(?:当年|本年)?财政拨款(?:资金)?$|^财政资金$|^中央(?:财政)?(?:补助|资金|补助资金|财政资金)$|^中央财政$",
+        "fiscal_funds",
+    ),
     (r"^单位资金$|^单位自有资金$", "unit_funds"),
     (r"^其他资金$", "other_funds"),
     (r"^基本支出$", "basic_expenditure"),
