@@ -137,9 +137,10 @@ def find_title(document: Document, context: PageContext) -> str | None:
     """The report's title: the first short line (wraps joined) that says it is a self-evaluation,
     else the page's title."""
     lines = title_lines(document)[:-1] if document.title else title_lines(document)
+    lines = [_before_furniture(line) for line in lines]
     for i, line in enumerate(lines[:25]):
         mark = _TITLE_MARK.search(line)
-        if not mark:
+        if not mark or _FURNITURE_LINE.search(line):
             continue
         run = line
         # A title wrapped over lines: "2023年度部门（单位）整体支出" + "绩效自评报告".
@@ -166,6 +167,21 @@ def find_title(document: Document, context: PageContext) -> str | None:
                 return joined
     title = context.title
     return _fix_split_year(title) if title else None
+
+
+# Lines of page furniture that may carry report words ("您当前的位置：首页 > … > 绩效自评").
+_FURNITURE_LINE = re.compile(
+    r"位置[:：]|首页\s*[>»›]|>>|索引号|发布机构|公开目录|发布日期|生成日期|浏览量|浏览次数"
+)
+# Where a printed page runs the article's info line on after its title ("…自评报告来源:XX局时间:…").
+_INFO_START = re.compile(
+    r"(?:信息来源|文章来源|来源|发布时间|发布日期|作者|时间|浏览次数|点击数|字号)\s*[:：]"
+)
+
+
+def _before_furniture(line: str) -> str:
+    match = _INFO_START.search(line)
+    return line[: match.start()] if match and match.start() >= 6 else line
 
 
 def _title_part(line: str) -> bool:
@@ -199,6 +215,9 @@ def find_report_kind(
     if _DEPARTMENT_WORDS.search(top):
         return "department_overall"
     if re.search(r"项目支出绩效自评|项目绩效自评|转移支付|公益金|衔接资金|专项资金|项目资金|补助资金", top):
+        return "project"
+    # The national outline of a transfer or fund self-evaluation.
+    if re.search(r"绩效目标分解下达情况|分解下达(?:预算)?和绩效目标", top):
         return "project"
     return "department_overall"
 

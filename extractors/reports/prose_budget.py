@@ -119,7 +119,7 @@ def prose_budget_facts(
     section = ""
     sentence_index = 0
     carried_stage: str | None = None
-    for raw, page in texts:
+    for raw, page in _joined_at_colons(texts):
         text = fold_width(compact(raw)).replace(" ", "")
         if not text:
             continue
@@ -150,6 +150,19 @@ def prose_budget_facts(
                 mentions += found
                 sentence_index += 1
     return _settle(mentions, report_kind)
+
+
+def _joined_at_colons(texts: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    """A paragraph ending in a colon ("…具体包括：") continues into the next one (a list a PDF put on
+    its own lines), unless that one is a heading."""
+    out: list[tuple[str, int | None]] = []
+    for text, page in texts:
+        stripped = text.strip()
+        if out and out[-1][0].rstrip().endswith(("：", ":")) and not HEADING.match(stripped):
+            out[-1] = (out[-1][0].rstrip() + stripped, out[-1][1])
+        else:
+            out.append((text, page))
+    return out
 
 
 def _is_sub_heading(text: str) -> bool:
