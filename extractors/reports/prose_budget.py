@@ -43,6 +43,13 @@ _APPROXIMATE_BEFORE = re.compile(r"(?:约|近|超过|逾|不足)$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
 # A clause anchored in the evaluated period ("2023年度…", "当年…") states a figure of that period.
 _PERIOD = re.compile(r"(?:19|20)\d{2}\s*年|^当年|^本年|^全年")
+_INLINE_HEADING = re.compile(
+    r"^\s*(?:\d+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)])[^。：:，,]{2,20}?(?:情况|分析)[。：:]"
+)
+_BOOK_TITLE = re.compile(r"《[^《》]*》")
+# Words that make an amount in a list the whole again, not one more part ("…，全年实际下达71万元").
+_WHOLE_AGAIN = re.compile(r"全年|实际|共计|合计|总计|累计|小计|总额")
+_LEVEL_WORD = re.compile(r"^(?:其中)?[:：]?(中央|地方|省|自治区|市|州|县|区|乡|镇|乡镇|街道|市县|县区)")
 _SUBTOTAL = re.compile(r"总计|合计|小计|共计|累计")
 _LEADING_FILLER = re.compile(
     r"^(?:[:：、，,；;]|其中|具体包括|具体为|包括|分别为|分别是|分别|主要用于|及|和|以及|另)+"
@@ -94,6 +101,9 @@ class Mention:
     excluded: str | None = None  # why it is no budget fact
     subtotal: bool = False
     list_member: bool = False
+    order: int = 0  # position among all mentions of the document
+    level: str | None = None  # 中央 / 地方 / 省 …: a level-of-government share
+    head: int | None = None  # order of the amount a list member is a part of
 
 
 @dataclass
@@ -105,6 +115,7 @@ class _Sentence:
     last_strong_near: str | None = None
     list_active: bool = False
     list_stage: str | None = None
+    list_head: int | None = None
     members: list[Mention] = field(default_factory=list)
     previous: Mention | None = None
 
@@ -127,6 +138,10 @@ def prose_budget_facts(
             section = text
             section_hint = _section_hint(text, lex) or (section_hint if _is_sub_heading(text) else None)
             continue
+        inline = _INLINE_HEADING.match(text)
+        if inline:
+            # "1、项目资金到位情况分析。乡村振兴衔接资金2179万元…": a heading run into its paragraph.
+            section_hint = _section_hint(inline.group(0), lex)
         listed = _listed_project_spending(text, section)
         if listed is not None:
             mentions.append(replace(listed, page=page, sentence=sentence_index))
@@ -319,6 +334,8 @@ def _read_sentence(
     out: list[Mention] = []
     cursor = 0
     starts_with_breakdown = sentence.startswith("其中")
+    # Cited documents' titles ("《关于下达2024年…资金的通知》") say nothing about this report's amounts.
+    sentence = _BOOK_TITLE.sub(lambda m: "《" + "○" * (len(m.group(0)) - 2) + "》", sentence)
     for match in _AMOUNT.finditer(sentence):
         span = sentence[cursor : match.start()]
         rest = sentence[match.end() :]
@@ -340,6 +357,7 @@ def _read_sentence(
         if lex.list_openers.search(span):
             state.list_active = True
             state.list_stage = state.last_strong or (state.previous.stage if state.previous else None)
+            state.list_head = state.previous.order if state.previous is not None else None
         evidence = (clause + match.group(0)).strip("，,、：:（(")
         mention = Mention(
             amount=amount,
@@ -351,15 +369,16 @@ def _read_sentence(
             evidence=evidence,
             page=page,
             sentence=index,
+            order=index * 1000 + len(out),
         )
         _judge(
             mention, clause, separator, span, rest_clause, state, fiscal_year, report_kind, context_item, lex
         )
         if mention.stage is None and starts_with_breakdown and state.previous is None and carried_stage:
             mention.stage, mention.strength = carried_stage, 2
-        unreached = mention.stage is None and mention.strength < 0 and not mention.excluded
+        unreached = mention.stage is None and mention.strength < 1 and not mention.excluded
         if unreached and section_hint and (not state.previous or state.previous.excluded):
-            mention.stage, mention.strength = section_hint, 1
+            mention.stage, mention.strength = section_hint, 2
         _prior_year(mention, clause, fiscal_year)
         out.append(mention)
         if mention.stage and not mention.excluded and mention.strength == 2:
@@ -402,10 +421,14 @@ def _judge(
         stage, strength = None, -1
     after = _cue_after(rest_clause, lex)
     head = cue_text[cue_end:] if strength == 2 else clause
-    if lex.level_share.search(_LEADING_FILLER.sub("", _TRAILING_FILLER.sub("", head))) or re.search(
-        "本级", span
-    ):
+    bare_head = _LEADING_FILLER.sub("", _TRAILING_FILLER.sub("", head))
+    if lex.level_share.search(bare_head) or re.search("本级", span):
         mention.excluded = "a level-of-government share"
+        level = _LEVEL_WORD.match(bare_head)
+        mention.level = level.group(1) if level and "本级" not in span else None
+        mention.stage = stage if strength == 2 else (after or state.list_stage)
+        if state.list_active:
+            mention.head = state.list_head
         return
     previous = state.previous
     if named:
@@ -416,6 +439,8 @@ def _judge(
         mention.stage, mention.strength = after, 2
     # An enumerated part: a name before the amount, in a list opened earlier in the sentence.
     in_list = state.list_active and (separator in "、，,；;：:" or lex.list_openers.search(clause))
+    if in_list and _WHOLE_AGAIN.search(clause) and not lex.list_openers.search(clause):
+        in_list = False
     if not named and in_list:
         item = _clean_item(_member_name(span, head if strength == 2 else clause, lex), lex)
         if item is not None:
@@ -425,12 +450,13 @@ def _judge(
             elif report_kind == "project" or state.list_stage is not None:
                 mention.line, mention.item = "project_item", item
             mention.list_member = True
+            mention.head = state.list_head
             if mention.stage is None:
                 mention.stage = state.list_stage or (previous.stage if previous else None)
                 mention.strength = 2 if mention.stage else -1
             state.members.append(mention)
             return
-    if state.list_active and not named:
+    if state.list_active and not named and not _SUBTOTAL.search(clause):
         state.list_active = False
     if mention.stage is None:
         # "…预算240.63万元，实际支出210,18万元": what the clause does not say comes from the amount before.
@@ -488,6 +514,9 @@ def _prior_year(mention: Mention, clause: str, fiscal_year: int | None) -> None:
         return
     if mention.stage == "executed":
         mention.stage = "prior_year_final"
+    elif mention.stage == "initial_budget":
+        # An earlier year's budget as planned ("而2017年度预算安排的…32万元") is no figure of this year.
+        mention.excluded = "an earlier year's budget"
 
 
 # "1.协管员经费专项965.12万元。" listed under a "（二）项目支出情况" heading: one project's spending.
@@ -524,7 +553,7 @@ def _listed_project_spending(text: str, section: str) -> Mention | None:
 
 def _settle(mentions: list[Mention], report_kind: str) -> list[dict[str, Any]]:
     """Mentions → facts: weak mentions resolved, subtotals and repeats dropped, names unified."""
-    kept = [m for m in mentions if not m.excluded and m.line is not None]
+    kept = [m for m in mentions if not m.excluded and m.line is not None] + _central_shares(mentions)
     strong = [m for m in kept if m.stage and m.strength == 2]
     resolved: list[Mention] = []
     for mention in kept:
@@ -565,7 +594,8 @@ def _same_figure(a: Mention, b: Mention) -> bool:
 
 
 def _recalled_allocation(resolved: list[Mention], mentions: list[Mention]) -> list[Mention]:
-    """ "下达 A … 收回 X … 剩余 B": the first allocation was the plan (initial), B the year's budget.
+    """ "下达 A … 收回 X … 剩余 B": the first allocation was the plan (initial), B the year's budget,
+    and the parts listed under A were planned parts.
 
     labelling.md, cases decided: only when the printed figures add up (A - X = B).
     """
@@ -575,11 +605,31 @@ def _recalled_allocation(resolved: list[Mention], mentions: list[Mention]) -> li
     totals = [m for m in resolved if m.line == "total" and m.stage == "adjusted_budget"]
     for first in totals:
         for later in totals:
-            if later.sentence <= first.sentence:
+            if later.order <= first.order:
                 continue
             if any(abs(first.amount - x.amount - later.amount) <= _AMOUNT_TOL for x in recalled):
                 first.stage = "initial_budget"
+                for member in resolved:
+                    if member.head == first.order and member.stage == "adjusted_budget":
+                        member.stage = "initial_budget"
     return resolved
+
+
+def _central_shares(mentions: list[Mention]) -> list[Mention]:
+    """A whole split into its central and local parts ("其中：中央资金10401.21万元，地方资金33084.11万元"):
+    the central part is the fiscal share (fiscal_funds).  A split over more levels (中央/省/市/县)
+    has no line of its own (labelling.md) and stays out."""
+    out = []
+    by_head: dict[tuple[int, int | None], list[Mention]] = {}
+    for mention in mentions:
+        if mention.level is not None:
+            by_head.setdefault((mention.sentence, mention.head), []).append(mention)
+    for group in by_head.values():
+        if {m.level for m in group} == {"中央", "地方"}:
+            for mention in group:
+                if mention.level == "中央" and mention.stage:
+                    out.append(replace(mention, line="fiscal_funds", excluded=None, strength=2))
+    return out
 
 
 def _drop_subtotals(resolved: list[Mention]) -> list[Mention]:

@@ -363,10 +363,7 @@ def _money_header(
     divisor = _divisor_from(texts) or default_divisor
     values_in_header = any(parse_cell_number(t) is not None for t in texts)
     role_columns = {i for i, _ in roles}
-    first_role = min(role_columns)
-    other = frozenset(
-        i for i, t in enumerate(texts) if t and i not in role_columns and i > 0 and i != first_role - 1
-    )
+    other = frozenset(i for i, t in enumerate(texts) if t and i not in role_columns and i > 0)
     return _MoneyHeader(
         roles=roles,
         divisor=divisor,
