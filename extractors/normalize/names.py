@@ -49,6 +49,7 @@ def clean_row_label(text: str | None) -> str:
     value = re.sub(r"^(?:其中[:：]?)", "", value)
     value = _NUMBERING.sub("", value, count=1)
     value = re.sub(r"^(?:其中[:：]?)", "", value)
+    value = re.sub(r"[（(](?:万元|元|万)[）)]$", "", value.strip(":："))
     return value.strip(":：")
 
 

@@ -50,6 +50,9 @@ _BOOK_TITLE = re.compile(r"《[^《》]*》")
 # Words that make an amount in a list the whole again, not one more part ("…，全年实际下达71万元").
 _WHOLE_AGAIN = re.compile(r"全年|实际|共计|合计|总计|累计|小计|总额")
 _LEVEL_WORD = re.compile(r"^(?:其中)?[:：]?(中央|地方|省|自治区|市|州|县|区|乡|镇|乡镇|街道|市县|县区)")
+_SUBJECT_LEVEL = re.compile(r"(中央|省级?|自治区|市县|市级|县级|区级|州级)(?:财政)?(?:共|已|再)?$")
+# The adjusted budget named as such outranks money merely received ("实际到位资金…") when they differ.
+_STATED_BUDGET = re.compile(r"调整|全年预算")
 _SUBTOTAL = re.compile(r"总计|合计|小计|共计|累计")
 _LEADING_FILLER = re.compile(
     r"^(?:[:：、，,；;]|其中|具体包括|具体为|包括|分别为|分别是|分别|主要用于|及|和|以及|另)+"
@@ -104,6 +107,8 @@ class Mention:
     order: int = 0  # position among all mentions of the document
     level: str | None = None  # 中央 / 地方 / 省 …: a level-of-government share
     head: int | None = None  # order of the amount a list member is a part of
+    cue: str = ""  # the stage word that named the stage
+    subject_level: str | None = None  # "中央下达…", "省级下达…": who gave the money
 
 
 @dataclass
@@ -238,22 +243,28 @@ def _clause(span: str) -> tuple[str, str]:
 
 def _nearest_cue(clause: str, lex: Lexicon) -> tuple[str | None, int, int]:
     """(stage, strength, end position) of the cue nearest the end of ``clause``; strong beats weak."""
-    best_strong: tuple[int, str] | None = None
+    stage, strength, end, _ = _nearest_cue_match(clause, lex)
+    return stage, strength, end
+
+
+def _nearest_cue_match(clause: str, lex: Lexicon) -> tuple[str | None, int, int, str]:
+    """As _nearest_cue, plus the text of the strong cue ("" when none)."""
+    best_strong: tuple[int, str, str] | None = None
     best_weak: tuple[int, int] | None = None
     for cue in lex.stage_cues:
         for match in cue.pattern.finditer(clause):
             if cue.strong:
                 if best_strong is None or match.end() > best_strong[0]:
-                    best_strong = (match.end(), cue.stage or "")
+                    best_strong = (match.end(), cue.stage or "", match.group(0))
             else:
                 strength = 1 if re.search(r"预算|总额", match.group(0)) else 0
                 if best_weak is None or (match.end(), strength) > best_weak:
                     best_weak = (match.end(), strength)
     if best_strong is not None:
-        return best_strong[1], 2, best_strong[0]
+        return best_strong[1], 2, best_strong[0], best_strong[2]
     if best_weak is not None:
-        return None, best_weak[1], best_weak[0]
-    return None, -1, 0
+        return None, best_weak[1], best_weak[0], ""
+    return None, -1, 0, ""
 
 
 def _cue_after(rest: str, lex: Lexicon) -> str | None:
@@ -416,7 +427,11 @@ def _judge(
         mention.excluded = "an expenditure class with no contract line"
         return
     cue_text = lex.cue_blind.sub("", _without_line_phrase(clause, lex) if named else clause)
-    stage, strength, cue_end = _nearest_cue(cue_text, lex)
+    stage, strength, cue_end, cue_word = _nearest_cue_match(cue_text, lex)
+    mention.cue = cue_word
+    if strength == 2:
+        subject = _SUBJECT_LEVEL.search(cue_text[: cue_end - len(cue_word)])
+        mention.subject_level = subject.group(1) if subject else None
     if "收入" in cue_text and not budget_revenue and stage == "adjusted_budget":
         stage, strength = None, -1
     after = _cue_after(rest_clause, lex)
@@ -563,6 +578,8 @@ def _settle(mentions: list[Mention], report_kind: str) -> list[dict[str, Any]]:
             stage = "initial_budget" if mention.line in _DEPARTMENT_SUB_LINES else "adjusted_budget"
             resolved.append(replace(mention, stage=stage, strength=2))
     resolved = _recalled_allocation(resolved, mentions)
+    resolved = _level_statements(resolved)
+    resolved = _prefer_stated_budget(resolved)
     resolved = _drop_subtotals(resolved)
     _unify_item_names(resolved)
     facts: list[dict[str, Any]] = []
@@ -613,6 +630,50 @@ def _recalled_allocation(resolved: list[Mention], mentions: list[Mention]) -> li
                     if member.head == first.order and member.stage == "adjusted_budget":
                         member.stage = "initial_budget"
     return resolved
+
+
+def _level_statements(resolved: list[Mention]) -> list[Mention]:
+    """The year's money stated level by level ("中央下达…9056万元", "省级下达资金804万元", "市县下达
+    资金2040.56万元") with no whole: shares by level of government, no line of their own; a central
+    and a local statement only make the central one the fiscal share."""
+    out = []
+    for mention in resolved:
+        if mention.line != "total" or mention.subject_level is None:
+            out.append(mention)
+            continue
+        levels = {
+            m.subject_level
+            for m in resolved
+            if m.line == "total" and m.stage == mention.stage and m.subject_level
+        }
+        if len(levels) < 2:
+            out.append(mention)
+        elif levels == {"中央", "地方"} and mention.subject_level == "中央":
+            out.append(replace(mention, line="fiscal_funds"))
+    return out
+
+
+def _prefer_stated_budget(resolved: list[Mention]) -> list[Mention]:
+    """Two different totals for the adjusted budget: the one printed as 调整后 / 全年预算 stands;
+    money stated only as received (到位, 收到) is not the budget then."""
+    stated = [
+        m
+        for m in resolved
+        if m.line == "total" and m.stage == "adjusted_budget" and _STATED_BUDGET.search(m.cue)
+    ]
+    if not stated:
+        return resolved
+    return [
+        m
+        for m in resolved
+        if not (
+            m.line == "total"
+            and m.stage == "adjusted_budget"
+            and not _STATED_BUDGET.search(m.cue)
+            and all(abs(m.amount - s.amount) > _AMOUNT_TOL for s in stated)
+            and re.search(r"到位|收到|拨入", m.cue)
+        )
+    ]
 
 
 def _central_shares(mentions: list[Mention]) -> list[Mention]:

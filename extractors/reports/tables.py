@@ -197,7 +197,24 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
     counts = (len(findings.facts), len(findings.indicators))
     _close_breakdown(breakdown, totals, findings)
     _stamp_project(findings, counts, current_project)
+    _keep_stated_zero_totals(findings)
     return findings
+
+
+def _keep_stated_zero_totals(findings: TableFindings) -> None:
+    """A total row printed as 0 is a stated figure when its block states other figures (labelling.md:
+    "a 0 stated as a real figure is a fact"), and a template filler when the whole block is empty."""
+    live_blocks = {
+        f["evidence"].split(" › ")[0]
+        for f in findings.facts
+        if f["amount_wan_yuan"] != 0 and "_zero_total" not in f
+    }
+    kept = []
+    for fact in findings.facts:
+        block = fact.pop("_zero_total", None)
+        if block is None or block in live_blocks:
+            kept.append(fact)
+    findings.facts[:] = kept
 
 
 def _read_stage_pairs(
@@ -434,7 +451,10 @@ def _read_money_row(
     line = match_line(label) if not _INLINE_VALUE.match(fold_width(raw_label)) else None
     role_columns = {i for i, _ in header.roles}
     under_headers = (
-        header.aligned and not header.values_in_header and all(i in role_columns for i, _, _ in numbers)
+        header.aligned
+        and not header.values_in_header
+        and all(i in role_columns or i in header.other_columns for i, _, _ in numbers)
+        and any(i in role_columns for i, _, _ in numbers)
     )
     # One row label before the figures; a note after them (得分计算方法, 原因) does not make a second label.
     first_number = numbers[0][0] if numbers else len(texts)
@@ -507,7 +527,8 @@ def _emit_row(
     assigned = _assign_roles(header, numbers)
     stage_values = [(role, printed, value) for role, printed, value in assigned if role in STAGES]
     all_zero = all(value == 0 for _, _, value in stage_values)
-    if all_zero and line not in SECTION_TOTAL_LINES:
+    zero_total = all_zero and line == "total"
+    if all_zero and line not in SECTION_TOTAL_LINES and not zero_total:
         stage_values = []
     item = None
     if line == "project_item":
@@ -525,6 +546,7 @@ def _emit_row(
                 "evidence": f"{header.table_title} › {raw_label} › {_stage_header(header, role)} = {printed}",
                 "origin": "table",
                 "page": page,
+                **({"_zero_total": header.table_title} if zero_total else {}),
             }
         )
     if line == "total":
