@@ -35,6 +35,73 @@ _NAME_NOISE = re.compile(
 )
 
 
+# The standard indicator classes (财预〔2020〕10号 and provincial variants): a line labelled with one
+# ("1.数量指标：…", "②时效指标:…") lists that class's indicators with their values.
+_CLASS = (
+    r"(?:产出|效益|满意度|成本|数量|质量|时效|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|"
+    r"经济成本|社会成本|生态环境成本|运行成本|履职效能|管理效率|社会效应)指标"
+)
+_LEVEL1_CLASSES = re.compile(r"^(?:产出|效益|满意度|成本)指标$")
+_CLASS_LINE = re.compile(
+    rf"^(?:\d+\s*[.、．]|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]|[①②③④⑤⑥⑦⑧⑨⑩])?\s*(?P<cls>{_CLASS})"
+    rf"(?:[（(](?P<sub>{_CLASS})[）)])?\s*[:：](?P<rest>.+)$"
+)
+_CLASS_HEADING = re.compile(rf"^(?P<cls>{_CLASS})[;；:：。]?$")
+_QUANTITY = re.compile(
+    r"(?P<op>≥|≤|>=|<=|不低于|不少于|不超过|不高于|大于|小于|超过|达到|达)?\s*"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|万元|元|万亩|亩|公里|千米|米|平方米|立方米|个|人次|人|户|家|所|座|项|次|件|台|套|辆|天|年|月|分)"
+)
+_ACTUAL_WORDS = re.compile(r"(?:大于|高于|达到|超过|完成)(?:年度|年初)?(?:指标值|目标值|目标)")
+_SUBJECT = re.compile(
+    r"^(?:(?:19|20)\d{2}年(?:度)?[,，]?)?(?:我校|我局|我单位|本单位|我院|我中心|我镇|我乡|我区|我县)?"
+)
+_AT_LEAST = ("≥", ">=", "不低于", "不少于")
+_SHORT_RESULT = 30
+_RATE_AFTER_AMOUNT = re.compile(r"^(?:预算)?(?:资金)?执行率$|^实际支出率$")
+_PAYOUT_RATE = re.compile(r"^(?:资金)?(?:支付|拨付|发放)率$")
+_AMOUNT_TEXT = re.compile(r"\d\s*(?:万元|元)")
+_SPENT_CUE = re.compile(r"支出|拨付|执行|支付|使用|发放")
+
+
+def _class_items(rest: str) -> list[tuple[str, dict[str, Any]]]:
+    """(name, value fields) of each indicator in a class line's text: "敬老院提升改造项目3个、救助站改造
+    项目1个" → two; "学校满意度大于年度指标值≥95%" → a target with its actual in words."""
+    items = []
+    for part in re.split(r"[、；;，,]", rest.rstrip("。.")):
+        part = _SUBJECT.sub("", part.strip())
+        matches = list(_QUANTITY.finditer(part))
+        if not part or not matches:
+            continue
+        match = matches[-1]
+        name = part[: match.start()]
+        words = _ACTUAL_WORDS.search(name)
+        actual_words = None
+        if words:
+            actual_words = words.group(0)
+            name = name[: words.start()]
+        name = re.sub(r"(?:为|是|达到|达|共|累计|完成)$", "", name).strip()
+        if len(name) < 2 or not re.search(r"[\u4e00-\u9fff]", name):
+            continue
+        value = float(match.group("num"))
+        unit = match.group("unit")
+        op = match.group("op") or ""
+        printed = part[match.start() : match.end()]
+        if op in (*_AT_LEAST, "大于") or actual_words:
+            fields = {
+                "target_text": printed,
+                "target_value": value,
+                "target_unit": unit,
+                "target_op": ">=" if op in _AT_LEAST else (">" if op == "大于" else None),
+                "actual_text": actual_words,
+                "actual_value": None,
+                "actual_unit": None,
+            }
+        else:
+            fields = {"actual_text": printed.lstrip("达到超过"), "actual_value": value, "actual_unit": unit}
+        items.append((name, fields))
+    return items
+
+
 def _heading_name(text: str) -> str | None:
     """The name of a short numbered heading ("（1）公用经费控制率" → "公用经费控制率"), else None."""
     if len(text) > _HEADING_MAX or not HEADING.match(text):
@@ -67,6 +134,38 @@ def _value_fields(body: str) -> dict[str, Any] | None:
     }
 
 
+def _execution_rate_of_an_amount(name: str, text: str, start: int) -> bool:
+    """ "已完成拨付8010万元，执行率100%": the budget execution rate of the amount before it, which
+    labelling.md keeps as neither a budget fact nor an indicator."""
+    sentence = text[max(text.rfind("。", 0, start) + 1, 0) : start]
+    if _RATE_AFTER_AMOUNT.match(name):
+        return bool(_AMOUNT_TEXT.search(sentence))
+    if _PAYOUT_RATE.match(name):
+        return bool(_AMOUNT_TEXT.search(sentence) and _SPENT_CUE.search(sentence))
+    return False
+
+
+def _result_fields(body: str) -> dict[str, Any] | None:
+    """What a heading's paragraph reports when it states no percentage: a count ("完成年度建设项目1个"),
+    a score ("指标评价得分4分") or a short result sentence ("已通过竣工验收")."""
+    score = re.search(r"(?:指标)?(?:评价)?得分(?:为)?(\d+(?:\.\d+)?)分", body)
+    if score:
+        return {"score": float(score.group(1))}
+    first = re.split(r"[。；;]", body, maxsplit=1)[0]
+    clause = re.split(r"[，,]", first, maxsplit=1)[0]
+    quantity = _QUANTITY.search(clause)
+    dated = re.search(r"(?:19|20)\d{2}年", clause)
+    if quantity and quantity.group("unit") not in ("万元", "元") and not dated:
+        return {
+            "actual_text": clause,
+            "actual_value": float(quantity.group("num")),
+            "actual_unit": quantity.group("unit"),
+        }
+    if 2 <= len(first) <= _SHORT_RESULT and not re.search(r"\d", first):
+        return {"actual_text": first, "actual_value": None, "actual_unit": None}
+    return None
+
+
 def _indicator(
     name: str, level1: str | None, level2: str | None, fields: dict[str, Any], evidence: str, page: int | None
 ) -> dict[str, Any]:
@@ -96,8 +195,19 @@ def prose_indicators(document: Document) -> list[dict[str, Any]]:
     sections: list[tuple[str | None, str | None, str | None, list[Paragraph]]] = []
     current_name: str | None = None
     body: list[Paragraph] = []
+    seen: set[str] = set()
     for block in document.paragraphs:
         text = fold_width(compact(block.text)).replace(" ", "")
+        class_line = _CLASS_LINE.match(text)
+        if class_line:
+            cls, sub = class_line.group("cls"), class_line.group("sub")
+            line_level1 = cls if _LEVEL1_CLASSES.match(cls) else level1
+            line_level2 = sub or (None if _LEVEL1_CLASSES.match(cls) else cls)
+            for name, fields in _class_items(class_line.group("rest")):
+                if name not in seen:
+                    seen.add(name)
+                    out.append(_indicator(name, line_level1, line_level2, fields, text[:200], block.page))
+            continue
         name = _heading_name(text)
         if name is None:
             body.append(block)
@@ -105,24 +215,33 @@ def prose_indicators(document: Document) -> list[dict[str, Any]]:
         sections.append((level1, level2, current_name, body))
         body = []
         current_name = None
+        name = name.rstrip(";；。")
         level1_match = _LEVEL1.match(name)
         level2_match = _LEVEL2.match(name)
         if level1_match and "完成情况" in name:
             level1, level2 = level1_match.group("name"), None
         elif level2_match and level1 is not None:
             level2 = level2_match.group("name")
+        elif _CLASS_HEADING.match(name):
+            # "(1)数量指标;" with no 一级 heading above: the class is the 二级 of what follows.
+            if _LEVEL1_CLASSES.match(name):
+                level1, level2 = name, None
+            else:
+                level2 = name
         elif "指标" not in name and _TOP_NUMBERING.match(text) and not re.search(r"(?:率|度|性)$", name):
             level1, level2 = None, None
         else:
             current_name = name
     sections.append((level1, level2, current_name, body))
 
-    seen: set[str] = set()
     for sec_level1, sec_level2, heading, paragraphs in sections:
         joined = "".join(fold_width(compact(p.text)).replace(" ", "") for p in paragraphs)
         page = paragraphs[0].page if paragraphs else None
         if heading is not None and sec_level1 is not None:
             fields = _value_fields(joined)
+            if fields is None and re.match(r"^(?:产出|效益|满意度|成本)", sec_level1):
+                # Outputs and effects are reported as results; management criteria only describe.
+                fields = _result_fields(joined)
             if fields and heading not in seen:
                 seen.add(heading)
                 out.append(_indicator(heading, sec_level1, sec_level2, fields, joined[:200], page))
@@ -145,6 +264,8 @@ def prose_indicators(document: Document) -> list[dict[str, Any]]:
             for match in _NAMED_RATE.finditer(text):
                 name = _NAME_NOISE.sub("", match.group("name"))
                 if len(name) < 2 or name in seen or name in ("率", "比率", "效率"):
+                    continue
+                if _execution_rate_of_an_amount(name, text, match.start()):
                     continue
                 seen.add(name)
                 pct = match.group("pct")

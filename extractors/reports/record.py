@@ -87,6 +87,8 @@ def _scope_to_report(
     indicators = []
     for indicator in tables.indicators:
         project = indicator.pop("_project", None)
+        if indicator.pop("_budget_rate", False) and kind == "project":
+            continue
         if kind == "department_overall" and project:
             continue
         indicators.append(indicator)

@@ -551,7 +551,9 @@ def _emit_row(
         )
     if line == "total":
         by_role = {role: (printed, value) for role, printed, value in assigned}
-        if "rate" in by_role or ("weight" in by_role and "score" in by_role):
+        # The budget block's own scored row (分值 / 执行率 / 得分 all printed): the 预算执行率 indicator of
+        # a department's 自评表; a project table's money block is no indicator row (record.py decides).
+        if {"rate", "weight", "score"} <= by_role.keys():
             rate_text = by_role.get("rate", (None, None))[0]
             actual_value, actual_unit = parse_actual(rate_text) if rate_text else (None, None)
             if rate_text and "%" not in rate_text and actual_value is not None:
@@ -561,6 +563,7 @@ def _emit_row(
                     "level1": None,
                     "level2": None,
                     "name": "预算执行率",
+                    "_budget_rate": True,
                     "target_text": None,
                     "actual_text": rate_text,
                     "target_op": None,

@@ -69,7 +69,8 @@ def budget_facts(spec: ReportSpec) -> list[dict[str, Any]]:
 
 
 def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
-    """The 预算执行率 row (levels null, as in the seed labels) then every 三级指标 row."""
+    """Every 三级指标 row, after the 预算执行率 row of a department's table (levels null, as in the
+    seed labels); a project table's money block is no indicator row (labelling.md)."""
     rate_text = printed_rate(spec.execution_rate, spec.variant)
     # Without a 分值 column the indicators' weights are not printed, so not known.
     weights_printed = spec.variant.indicator_layout != "no_weight"
@@ -83,6 +84,8 @@ def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
             "deviation_reason": None, "origin": "table", "evidence": None,
         }
     ]  # fmt: skip
+    if spec.kind == "project":
+        rows = []
     for ind in spec.indicators:
         rows.append(
             {

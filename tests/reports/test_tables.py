@@ -93,7 +93,6 @@ def test_standard_project_table() -> None:
     assert all(f["origin"] == "table" for f in facts)
     by_name = {i["name"]: i for i in indicators}
     assert list(by_name) == [
-        "预算执行率",
         "新建农田面积",
         "改造户厕数量",
         "案件办结率",
@@ -103,13 +102,6 @@ def test_standard_project_table() -> None:
         "长效管理机制",
         "受益对象满意度",
     ]
-    budget = by_name["预算执行率"]
-    assert (budget["level1"], budget["weight"], budget["score"], budget["actual_value"]) == (
-        None,
-        10,
-        9.33,
-        93.25,
-    )
     first = by_name["新建农田面积"]
     assert (
         first["level1"],
@@ -124,7 +116,27 @@ def test_standard_project_table() -> None:
     assert by_name["公共服务水平"]["target_op"] == "qualitative"
     assert by_name["受益对象满意度"]["target_op"] == "="
     assert by_name["长效管理机制"]["level1"] == "效益指标"
-    assert sum(i["weight"] for i in indicators) == 100
+    # The money block's 10 points are no indicator row of a project table (labelling.md): 90 remain.
+    assert sum(i["weight"] for i in indicators) == 90
+
+
+def test_the_money_blocks_scored_row_is_read_and_kept_for_department_tables_only() -> None:
+    findings = read_tables(_project_document(), 2023)
+    budget = next(i for i in findings.indicators if i["name"] == "预算执行率")
+    assert (budget["level1"], budget["weight"], budget["score"], budget["actual_value"]) == (
+        None,
+        10,
+        9.33,
+        93.25,
+    )
+    department = _project_document()
+    department.blocks[0] = Paragraph("部门整体支出绩效自评表")
+    table = department.blocks[2]
+    assert isinstance(table, Table)
+    table.rows = table.rows[2:]  # no 项目名称 / 主管部门 rows: the unit's own table
+    report, _, indicators = build_report(department)
+    assert report["report_kind"] == "department_overall"
+    assert indicators[0]["name"] == "预算执行率"
 
 
 def test_yuan_header_converts_to_wan_yuan() -> None:
@@ -134,7 +146,7 @@ def test_yuan_header_converts_to_wan_yuan() -> None:
 
 
 def test_execution_rate_as_bare_number() -> None:
-    _, _, indicators = build_report(_project_document(rate="93.25"))
+    indicators = read_tables(_project_document(rate="93.25"), 2023).indicators
     budget = indicators[0]
     assert (budget["actual_value"], budget["actual_unit"]) == (93.25, "%")
 
@@ -156,7 +168,7 @@ def test_other_column_order_with_operator_and_unit_columns_and_no_reason_column(
         [None, "质量指标", "验收合格率", "≦", "5", "%", "80", "3", "80"],
     ]
     _, _, indicators = build_report(_project_document(indicator_header=header, indicator_rows=rows))
-    trained, quality = indicators[1], indicators[2]
+    trained, quality = indicators[0], indicators[1]
     assert (trained["target_op"], trained["target_value"], trained["target_unit"]) == (">=", 690, "人次")
     assert (trained["actual_value"], trained["weight"], trained["score"]) == (773, 20, 20)
     assert (quality["target_op"], quality["target_value"], quality["actual_value"]) == ("<=", 5, 3)
@@ -169,7 +181,7 @@ def test_score_note_only_level_cell_keeps_the_level_above() -> None:
         ["(50分)", None, "乙", "5个", "5个", "50", "50", ""],
     ]
     _, _, indicators = build_report(_project_document(indicator_rows=rows))
-    assert [i["level1"] for i in indicators[1:]] == ["产出指标", "产出指标"]
+    assert [i["level1"] for i in indicators] == ["产出指标", "产出指标"]
 
 
 def _basic_data_document() -> Document:

@@ -9,7 +9,7 @@ import pytest
 
 from extractors.samples import REPORT_KINDS, random_report_spec, render_report, spec_to_record
 from extractors.samples.catalog import COUNTIES
-from extractors.samples.spec import FISCAL_YEARS, grade_for
+from extractors.samples.spec import BUDGET_WEIGHT, FISCAL_YEARS, grade_for
 
 CONTRACT_LINES = {
     "total", "general_public_budget", "government_fund", "state_capital", "special_account", "fiscal_funds",
@@ -43,21 +43,35 @@ def test_both_kinds_all_years_and_several_grades_occur() -> None:
 
 @pytest.mark.parametrize("spec", SPECS[:60], ids=lambda s: s.title)
 def test_scores_weights_and_rates_add_up(spec) -> None:  # type: ignore[no-untyped-def]
+    """The 预算执行率 row's 10 points and every indicator's add up to 100 and to the self score; a
+    department's record lists that row first, a project's leaves it out (labelling.md)."""
     record = spec_to_record(spec)
     indicators = record["indicators"]
-    assert indicators[0]["name"] == "预算执行率" and indicators[0]["weight"] == 10
-    assert indicators[0]["level1"] is None and indicators[0]["level2"] is None
-    assert sum(ind["weight"] for ind in indicators) == pytest.approx(100)
+    listed_budget_row = spec.kind != "project"
+    if listed_budget_row:
+        assert indicators[0]["name"] == "预算执行率" and indicators[0]["weight"] == 10
+        assert indicators[0]["level1"] is None and indicators[0]["level2"] is None
+        rows = indicators[1:]
+    else:
+        assert "预算执行率" not in {ind["name"] for ind in indicators}
+        rows = indicators
+    budget_weight, budget_score = BUDGET_WEIGHT / 100, spec.budget_score / 100
+    assert sum(ind["weight"] for ind in rows) + budget_weight == pytest.approx(100)
     assert all(0 <= ind["score"] <= ind["weight"] for ind in indicators)
-    assert record["report"]["self_score"] == pytest.approx(sum(ind["score"] for ind in indicators), abs=1e-9)
+    assert record["report"]["self_score"] == pytest.approx(
+        sum(ind["score"] for ind in rows) + budget_score, abs=1e-9
+    )
     assert record["report"]["grade"] == grade_for(round(record["report"]["self_score"] * 100))
-    assert {ind["level1"] for ind in indicators[1:]} == {"产出指标", "效益指标", "满意度指标"}
+    assert {ind["level1"] for ind in rows} == {"产出指标", "效益指标", "满意度指标"}
     assert len({ind["name"] for ind in indicators}) == len(indicators), "names identify indicators"
 
     facts = {(f["line"], f["stage"]): f["amount_wan_yuan"] for f in record["budget_facts"]}
     adjusted, executed = facts[("total", "adjusted_budget")], facts[("total", "executed")]
-    assert indicators[0]["actual_value"] == pytest.approx(round(executed / adjusted * 100, 2), abs=0.005)
-    assert indicators[0]["actual_text"] == f"{indicators[0]['actual_value']:.2f}%"
+    rate = spec.execution_rate / 100
+    assert rate == pytest.approx(round(executed / adjusted * 100, 2), abs=0.005)
+    if listed_budget_row:
+        assert indicators[0]["actual_value"] == pytest.approx(rate)
+        assert indicators[0]["actual_text"] == f"{rate:.2f}%"
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.title)
