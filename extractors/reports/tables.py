@@ -350,9 +350,22 @@ def _indicator_header(keys: list[str], cells: list[str | None]) -> _IndicatorHea
                 columns[name] = i
                 break
     if "name" in columns and ({"target", "weight", "score", "actual"} & columns.keys()) and len(columns) >= 3:
+        _points_after_each_level(keys, columns)
         _headerless_score(keys, cells, columns)
         return _IndicatorHeader(columns=columns)
     return None
+
+
+def _points_after_each_level(keys: list[str], columns: dict[str, int]) -> None:
+    """ "一级指标 | 得分 | 二级指标 | 得分 | 三级指标 | 得分 | … | 得分": each level followed by its points;
+    the points after the 三级指标 are its weight, the last 得分 column is its score."""
+    score_columns = [i for i, key in enumerate(keys) if key and re.match(r"^(?:得分|分值|自评得分)$", key)]
+    if "weight" in columns or len(score_columns) < 2:
+        return
+    after_name = columns["name"] + 1
+    if after_name in score_columns and score_columns[-1] > after_name:
+        columns["weight"] = after_name
+        columns["score"] = score_columns[-1]
 
 
 def _headerless_score(keys: list[str], cells: list[str | None], columns: dict[str, int]) -> None:
@@ -680,6 +693,12 @@ def _read_indicator_row(
     op_text = _cell(texts, columns, "op") or name_op
     unit_text = _cell(texts, columns, "unit") or name_unit
     actual_text = _cell(texts, columns, "actual")
+    stated = [actual_text, _cell(texts, columns, "weight"), _cell(texts, columns, "score")]
+    if not any(stated) and not re.search(
+        r"\d|[\u4e00-\u9fff]{2}", re.sub(r"[万亿]?(?:公里|亩|人|%|个|元)", "", target_text or "")
+    ):
+        # A target template left blank ("指标1：新建堤防长度 | 公里"): nothing is stated of this indicator.
+        return
     if op_text and target_text:
         target = parse_target(target_text, operator_cell=op_text, unit_cell=unit_text)
         target_text = f"{op_text}{target_text}{unit_text or ''}"
