@@ -64,7 +64,7 @@ def resolve_region(text: str | None) -> Region:
     """The divisions named at the start of a unit name or title; empty Region when none."""
     if not text:
         return _NONE
-    region = _cpca_region(text[:200])
+    region = _cpca_region(_expand_short_names(text[:200]))
     if region.county is None:
         renamed = _renamed_county(text[:200], region)
         if renamed is not None:
@@ -80,6 +80,45 @@ def _cpca_region(text: str) -> Region:
     if city in _CITY_PLACEHOLDERS or province in MUNICIPALITIES:
         city = None
     return Region(province, city, county)
+
+
+@lru_cache(maxsize=1)
+def _short_names() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """Short forms of autonomous divisions as units print them ("红河州" → 红河哈尼族彝族自治州,
+    "彭水县" / "彭水自治县" → 彭水苗族土家族自治县), built from the gazetteer's own names; a short form
+    that is itself another division's name is left out."""
+    import csv
+
+    _cpca()  # installs the pkg_resources shim cpca needs before it can be imported
+    resources = importlib.resources.files("cpca.resources")
+    with resources.joinpath("adcodes.csv").open("r", encoding="utf-8") as handle:
+        names = {row["name"] for row in csv.DictReader(handle)}
+    nations = resources.joinpath("56_nations.csv").read_text(encoding="utf-8").split()
+    nation = "|".join(sorted(map(re.escape, nations), key=len, reverse=True))
+    autonomy = re.compile(rf"^(?P<stem>.+?)(?:{nation})+自治(?P<level>州|县|旗)$")
+    aliases: dict[str, str] = {}
+    for name in names:
+        match = autonomy.match(name)
+        if not match:
+            continue
+        stem, level = match.group("stem"), match.group("level")
+        for alias in (stem + level, stem + "自治" + level):
+            if alias not in names and len(stem) >= 2:
+                aliases.setdefault(alias, name)
+    if not aliases:
+        return None, {}
+    pattern = re.compile("|".join(sorted(map(re.escape, aliases), key=len, reverse=True)))
+    return pattern, aliases
+
+
+def _expand_short_names(text: str) -> str:
+    pattern, aliases = _short_names()
+    if pattern is None:
+        return text
+    match = pattern.search(text)
+    if match is None or match.start() > 8:
+        return text
+    return text[: match.start()] + aliases[match.group(0)] + text[match.end() :]
 
 
 def _renamed_county(text: str, found: Region) -> Region | None:

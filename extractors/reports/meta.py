@@ -66,6 +66,10 @@ _PROSE_UNIT = re.compile(
     r"(?:项目业主|项目单位|实施单位|项目实施单位|资金使用单位)(?:为|是|[:：])(?P<value>[\u4e00-\u9fff（）()]{3,40}?)"
     r"(?=[（(，,。；;]|$)"
 )
+_PREAMBLE_UNIT = re.compile(
+    r"现将(?:(?:19|20)\d{2}年度?)?(?P<value>[\u4e00-\u9fff（）()]{3,30}?)(?:(?:19|20)\d{2}年度?)?[\u4e00-\u9fff]{0,30}?"
+    r"(?:自评|绩效|评价)[\u4e00-\u9fff]{0,12}?(?:报告|情况)如下"
+)
 _PROSE_DEPARTMENT = re.compile(r"主管部门(?:为|是|[:：])(?P<value>[\u4e00-\u9fff]{3,40}?)(?=[（(，,。；;]|$)")
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_PLAIN = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
@@ -78,7 +82,8 @@ _CITED_TITLE = re.compile(
     r"《[^《》]{0,80}》|〔\s*\d{4}\s*〕|\[\s*\d{4}\s*\]|【\s*\d{4}\s*】|（\s*\d{4}\s*）号"
 )
 _GRADE = re.compile(
-    r"(?:评价等级|自评等级|绩效等级|等级|评价结果|评定|自评结果)\s*(?:为|是|：|:)?\s*[“\"「『]?\s*(优秀|优|良好|良|中等|中|合格|不合格|差)"
+    r"(?:评价等级|自评等级|绩效等级|等级|等次|评价结果|评定|自评结果)\s*(?:均)?(?:为|是|：|:)?\s*[“\"「『]?\s*"
+    r"(优秀|优|良好|良|中等|中|合格|不合格|差)"
     r"(?![\u4e00-\u9fff])"
 )
 _GRADE_NORMAL = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "不合格": "差"}
@@ -140,7 +145,7 @@ def find_title(document: Document, context: PageContext) -> str | None:
     lines = [_before_furniture(line) for line in lines]
     for i, line in enumerate(lines[:25]):
         mark = _TITLE_MARK.search(line)
-        if not mark or _FURNITURE_LINE.search(line):
+        if not mark or _FURNITURE_LINE.search(line) or re.search(r"[，,。；;]|如下", line[: mark.start()]):
             continue
         run = line
         # A title wrapped over lines: "2023年度部门（单位）整体支出" + "绩效自评报告".
@@ -165,8 +170,22 @@ def find_title(document: Document, context: PageContext) -> str | None:
             joined = line + lines[i + 1]
             if _TITLE_MARK.search(joined):
                 return joined
-    title = context.title
+    title = context.title or _line_before_info(lines)
     return _fix_split_year(title) if title else None
+
+
+def _line_before_info(lines: list[str]) -> str | None:
+    """A printed article page's title: the line right above its 发布时间 / 来源 info line."""
+    for i, line in enumerate(lines[:25]):
+        if i and re.match(r"^(?:发布时间|发布日期|信息来源|来源|时间)\s*[:：]", line):
+            above = lines[i - 1]
+            if (
+                4 <= len(above) <= 60
+                and not re.search(r"[，,。；;]", above)
+                and not _FURNITURE_LINE.search(above)
+            ):
+                return above
+    return None
 
 
 # Lines of page furniture that may carry report words ("您当前的位置：首页 > … > 绩效自评").
@@ -180,6 +199,8 @@ _INFO_START = re.compile(
 
 
 def _before_furniture(line: str) -> str:
+    """A line without the metadata label before it ("名称:") and the info line run on after it."""
+    line = re.sub(r"^(?:名\s*称|标\s*题|文章标题)\s*[:：]", "", line)
     match = _INFO_START.search(line)
     return line[: match.start()] if match and match.start() >= 6 else line
 
@@ -253,11 +274,10 @@ def find_fiscal_year(
     counts: Counter[int] = Counter()
     for block in document.paragraphs:
         text = _CITED_TITLE.sub("", fold_width(compact(block.text)))
-        counts.update(int(y) for y in _YEAR_TITLE.findall(text))
-    if not counts:
-        for block in document.paragraphs:
-            text = _CITED_TITLE.sub("", fold_width(compact(block.text)))
-            counts.update(int(y) for y in _YEAR_PLAIN.findall(text))
+        for sentence in re.split(r"[。；;]", text):
+            # "The year of the figures" (labelling.md): a year the report states money for.
+            if re.search(r"\d\s*(?:万元|元)", sentence):
+                counts.update(int(y) for y in _YEAR_PLAIN.findall(sentence))
     if counts:
         year, _ = counts.most_common(1)[0]
         return Sourced(str(year), "document", f"{year}年 ×{counts[year]}")
@@ -317,6 +337,11 @@ def key_lines(document: Document) -> dict[str, str]:
         match = _PROSE_DEPARTMENT.search(flat)
         if match and "department_name" not in keys:
             keys["department_name"] = match.group("value")
+        match = _PREAMBLE_UNIT.search(flat)
+        if match and "implementing_unit" not in keys:
+            unit = _organisation_prefix(match.group("value"))
+            if unit:
+                keys["implementing_unit"] = unit
     # A name field wrapped over two cover lines ("…名称：株洲市芦淞区城市管理" + "综合…大队（盖章）").
     joined = "".join(title_lines(document)[:20])
     for match in _NAME_FIELD.finditer(joined):
@@ -325,6 +350,14 @@ def key_lines(document: Document) -> dict[str, str]:
             keys["unit_name"] = value
             break
     return keys
+
+
+def _organisation_prefix(text: str) -> str | None:
+    """The longest leading part of ``text`` that is a body's name ("西平县交通运输局财政衔接…" → the 局)."""
+    for end in range(len(text), 2, -1):
+        if valid_unit(text[:end]):
+            return text[:end]
+    return None
 
 
 def merge_keys(lines: dict[str, str], table: dict[str, str]) -> dict[str, str]:
@@ -351,6 +384,9 @@ def find_unit_in_title(title: str | None) -> str | None:
     )
     if leading:
         candidates.append(leading.group("unit"))
+    about = re.match(r"^(?P<unit>[\u4e00-\u9fff（）()]{3,40}?)关于", title)
+    if about:
+        candidates.append(about.group("unit"))
     for match in _REPORT_PHRASE.finditer(title):
         segments = [s for s in _SEGMENT_BREAK.split(title[: match.start()]) if s]
         candidates.extend(reversed(segments[-2:]))
@@ -372,7 +408,7 @@ def valid_unit(name: str | None) -> bool:
     return (
         len(name) >= 2
         and not _GENERIC_UNITS.match(name)
-        and not re.search(r"\d|绩效|自评|报告|万元|年度|日期|电话|填表|负责人|[、，,；;。：:|]", name)
+        and not re.search(r"\d|绩效|自评|报告|万元|年度|日期|电话|填表|负责人|平台|[、，,；;。：:|·]", name)
         and bool(_ORGANISATION_END.search(bare) or bare.endswith("单位"))
         and not _is_place_only(bare)
     )
@@ -453,7 +489,7 @@ def _signature(document: Document) -> str | None:
 
 _TITLE_TAIL = re.compile(
     r"(?:的)?(?:(?:部门|单位)?(?:项目支出|支出|财政支出)?(?:转移支付)?(?:区域)?(?:绩效目标|绩效)?"
-    r"(?:自评|评价)(?:工作)?(?:自评)?(?:报告|表)?|使用情况(?:的?报告)?)$"
+    r"(?:自评|评价)(?:工作)?(?:自评)?(?:总结)?(?:报告|指标表|表)?|使用情况(?:的?报告)?|绩效执行结果)$"
 )
 
 
@@ -466,7 +502,12 @@ def find_project_name(title: str | None, keys: dict[str, str], unit: str | None,
         return _CODE_PREFIX.sub("", re.sub(r"^\d{10,}[-－—]", "", value)).strip() or None
     if not title:
         return None
+    quoted = re.search(r"[“\"「](?P<name>[^”\"」]{4,40})[”\"」]", title)
+    if quoted and (_PROJECT_WORDS.search(quoted.group("name")) or "经费" in quoted.group("name")):
+        return quoted.group("name")
     text = re.sub(r"^附件\s*\d*\s*[:：]?", "", title.replace(" ", ""))
+    text = re.sub(r"\.(?:docx?|xlsx?|pdf|wps|et)$", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^关于", "", text)
     sub = re.search(r"[（(](?P<name>[^（）()]{4,40})[）)]$", text)
     text = re.sub(r"[（(][^（）()]*\d{4}年度?[^（）()]*[）)]$", "", text)
     if sub and not re.search(r"\d{4}", sub.group("name")):
@@ -492,6 +533,14 @@ def find_project_name(title: str | None, keys: dict[str, str], unit: str | None,
     ):
         head = text[: year.start()]
         text = text[year.end() :] if _is_place_only(head) or not head else text
+    elif year and year.start() == 0:
+        # "2019年度宁晋县高中助学金项目…": the year, then the place the project is in, then its name.
+        rest = text[year.end() :]
+        place = re.match(r"^[\u4e00-\u9fff]{1,6}?(?:省|市|县|区|州|旗)", rest)
+        if place and _is_place_only(place.group(0)) and _PROJECT_WORDS.search(rest[place.end() :]):
+            text = rest[place.end() :]
+        elif not place:
+            text = rest
     tail = _TITLE_TAIL.search(text)
     if tail:
         text = text[: tail.start()]
@@ -536,7 +585,11 @@ def find_prose_score(document: Document) -> float | None:
 
 
 def find_region(
-    unit_name: str | None, department_name: str | None, title: str | None, document: Document
+    unit_name: str | None,
+    department_name: str | None,
+    title: str | None,
+    document: Document,
+    context: PageContext | None = None,
 ) -> Region:
     """Divisions from the unit name, filled from the department and the title where consistent;
     from the body's own place names only when neither names a place."""
@@ -551,6 +604,12 @@ def find_region(
                 region = merge_regions(region, resolve_region(line))
     if region.county is None and unit_name is None:
         region = merge_regions(region, _body_region(document))
+    if region.province is None and context is not None:
+        # The portal's own name ("寿县人民政府") is where the page is published: the unit's place when
+        # nothing the report prints names one.
+        for name in (context.site_name, context.host):
+            if name and region.province is None:
+                region = resolve_region(name)
     if unit_name and _DEV_ZONE.search(unit_name) and region.county is not None:
         zone = _DEV_ZONE.search(unit_name)
         prefix = unit_name[: zone.start()] if zone else unit_name

@@ -153,7 +153,7 @@ def build_report(
     project_name = find_project_name(title, keys, unit.value, kind)
     if kind != "project":
         department_name = None
-    region = find_region(unit.value, department_name, title, document)
+    region = find_region(unit.value, department_name, title, document, page)
     table_facts, table_indicators, table_score = _scope_to_report(kind, tables)
     self_score = table_score if table_score is not None else find_prose_score(document)
     prose_facts = prose_budget_facts(_running_texts(document), fiscal_year, kind)
