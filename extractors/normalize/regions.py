@@ -79,7 +79,21 @@ def _cpca_region(text: str) -> Region:
     province, city, county = _clean(row.get("省")), _clean(row.get("市")), _clean(row.get("区"))
     if city in _CITY_PLACEHOLDERS or province in MUNICIPALITIES:
         city = None
+    # cpca reads a bare "县" or "市辖区" as a municipality's placeholder level ("2020年度县级专项资金…"
+    # → 重庆市): a division counts only when the text names it (or names a division below it).
+    named = [part for part in (province, city, county) if part and _stem(part) in text]
+    if not named:
+        return _NONE
     return Region(province, city, county)
+
+
+def _stem(name: str) -> str:
+    """A division's name without its level word ("重庆市" → 重庆, "黔东南苗族侗族自治州" → 黔东南)."""
+    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗", "特别行政区",
+                   "地区", "省", "市", "州", "县", "区", "旗", "盟"):  # fmt: skip
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return re.split(r"(?:[\u4e00-\u9fff]{1,4}族)+$", name[: -len(suffix)])[0] or name[:2]
+    return name
 
 
 @lru_cache(maxsize=1)
