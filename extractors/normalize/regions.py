@@ -87,10 +87,15 @@ def _cpca_region(text: str) -> Region:
     return Region(province, city, county)
 
 
+_LEVEL_SUFFIXES = (
+    "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗", "特别行政区",
+    "地区", "省", "市", "州", "县", "区", "旗", "盟",
+)  # fmt: skip
+
+
 def _stem(name: str) -> str:
     """A division's name without its level word ("重庆市" → 重庆, "黔东南苗族侗族自治州" → 黔东南)."""
-    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗", "特别行政区",
-                   "地区", "省", "市", "州", "县", "区", "旗", "盟"):  # fmt: skip
+    for suffix in _LEVEL_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return re.split(r"(?:[\u4e00-\u9fff]{1,4}族)+$", name[: -len(suffix)])[0] or name[:2]
     return name

@@ -46,6 +46,11 @@ _PERIOD = re.compile(r"(?:19|20)\d{2}\s*年|^当年|^本年|^全年")
 _INLINE_HEADING = re.compile(
     r"^\s*(?:\d+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)])[^。：:，,]{2,20}?(?:情况|分析)[。：:]"
 )
+_HEADING_NUMBER = re.compile(
+    r"^\s*(?:\d+\s*[、.．]|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]|[一二三四五六七八九十]+\s*[、.．])"
+)
+# A stage verb left inside a part's name means the text is a clause, not a name.
+_STAGE_WORD = re.compile(r"下达|收到|拨付|预算|安排|到位|执行|支出|支付")
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
 # Words that make an amount in a list the whole again, not one more part ("…，全年实际下达71万元").
 _WHOLE_AGAIN = re.compile(r"全年|实际|共计|合计|总计|累计|小计|总额")
@@ -67,7 +72,7 @@ _INLINE_MARKER = re.compile(r"(?:(?<=[。；;：:])|^)\s*(?=(?:[（(]\s*\d+\s*[�
 # A department report names its whole budget with these; a part (one project or fund) is no total.
 _WHOLE_BUDGET = re.compile(
     r"预算安排|下达预算指标|决算支出|支出总计|支出合计|预算收入|调整后预算数?|预算执行数|资金总额|预算总额|"
-    r"调整预算收入|部门预算|年初预算数|全年预算数|全年执行数|决算数"
+    r"调整预算收入|部门预算|年初预算数|全年预算数|全年执行数|决算数|^(?:本年|全年|年度)?支出(?:合计|总计|总额)?$"
 )
 _PART_OF_BUDGET = re.compile(r"项目|专项|资金(?!总额)|经费")
 _DEPARTMENT_SUB_LINES = frozenset(
@@ -312,7 +317,10 @@ def _member_name(span: str, clause: str, lex: Lexicon) -> str:
 
 def _clean_item(name: str, lex: Lexicon) -> str | None:
     """An enumerated part's name as printed, without list words, stage verbs and trailing fillers."""
-    name = _LEADING_FILLER.sub("", name)
+    name = re.sub(r"^.*?(?:情况|如下)(?=\d+[.、])", "", name)
+    name = _HEADING_NUMBER.sub("", _LEADING_FILLER.sub("", name))
+    if re.search(r"[《〔]|号[)）]", name):
+        return None
     for _ in range(2):
         name = re.sub(
             r"^(?:(?:19|20)\d{2}年(?:度)?)?(?:已|共|累计)?(?:下达|拨付|支付|支出|安排|到位)", "", name
@@ -320,6 +328,8 @@ def _clean_item(name: str, lex: Lexicon) -> str | None:
         name = _TRAILING_FILLER.sub("", name)
         name = re.sub(r"(?<=[\u4e00-\u9fff）)])(?:支出|使用|拨付)$", "", name)
     name = name.strip("，,、：:；;（(")
+    if _STAGE_WORD.search(name):
+        return None
     if (
         len(name) < 2
         or len(name) > 60
@@ -350,12 +360,20 @@ def _read_sentence(
     for match in _AMOUNT.finditer(sentence):
         span = sentence[cursor : match.start()]
         rest = sentence[match.end() :]
-        rest_clause = _pieces(rest)[0]
+        rest_pieces = _pieces(rest)
+        rest_clause = rest_pieces[0]
+        if not rest_clause and len(rest_pieces) > 1 and not _AMOUNT.search(rest_pieces[1]):
+            # "…56万元,全部用于…": a comment on the amount in the clause after it.
+            rest_clause = rest_pieces[1]
         cursor = match.end()
         amount = to_wan_yuan(parse_number_token(match.group("num")), _unit(match.group("unit")))
         if amount is None:
             continue
         clause, separator = _clause(span)
+        if not clause.strip() and separator in "：:":
+            # "2、支出:799.12万元": the label before the colon is what the amount is.
+            before = _pieces(span)
+            clause = _HEADING_NUMBER.sub("", before[-2]) if len(before) >= 2 else clause
         # Strong cues in clauses without an amount still set the sentence's stage ("已全部分解到位,其中…").
         pieces = _pieces(span)
         state.last_strong_near = None
@@ -392,6 +410,22 @@ def _read_sentence(
             mention.stage, mention.strength = section_hint, 2
         _prior_year(mention, clause, fiscal_year)
         out.append(mention)
+        after_stage = _cue_after(rest_clause, lex)
+        if (
+            after_stage
+            and mention.stage
+            and after_stage != mention.stage
+            and not mention.excluded
+            and mention.line
+        ):
+            out.append(
+                replace(
+                    mention,
+                    stage=after_stage,
+                    order=mention.order + 1,
+                    evidence=mention.evidence + rest_clause,
+                )
+            )
         if mention.stage and not mention.excluded and mention.strength == 2:
             state.last_strong = mention.stage
         state.previous = mention
@@ -422,7 +456,9 @@ def _judge(
     ):
         mention.excluded = "not a budget figure"
         return
-    line, named = _line_of(clause, lex)
+    opener = list(lex.list_openers.finditer(clause))
+    naming = clause[opener[-1].end() :] if opener else clause
+    line, named = _line_of(naming, lex)
     if named and line is None:
         mention.excluded = "an expenditure class with no contract line"
         return
@@ -458,6 +494,9 @@ def _judge(
         in_list = False
     if not named and in_list:
         item = _clean_item(_member_name(span, head if strength == 2 else clause, lex), lex)
+        used_for = re.match(r"^(?:全部|主要)?用于(?P<name>[^，,；;。]{2,40})", rest_clause)
+        if item is None and used_for:
+            item = _clean_item(used_for.group("name"), lex)
         if item is not None:
             source_line = next((ln for pattern, ln in lex.fund_sources if pattern.search(item)), None)
             if source_line is not None:
@@ -487,6 +526,9 @@ def _judge(
         if mention.stage is None and "其中" in span and state.last_strong and strength < 2:
             # "…支出12.5万元，较上年减少2万元，其中：公务接待费3万元": the parts of the figure kept.
             mention.stage, mention.strength = state.last_strong, 2
+        if mention.stage is None and strength < 0 and previous is not None and previous.strength == 1:
+            # "部门预算总金额803.74万元，其中基本支出757.49万元": the parts share the whole's stage.
+            strength = 1
         if mention.stage is None and strength < 0 and named and "支出" in clause and _PERIOD.search(clause):
             # "2023年度基本支出为899.13万元": an expenditure line stated with no other word is spent money.
             mention.stage, mention.strength = "executed", 2

@@ -28,6 +28,8 @@ LINE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"水费.*电费.*差旅费|水电费?.*差旅", "utilities_travel"),
     (r"会议费.*培训费|会议.*培训", "meetings_training"),
     (r"政府采购", "government_procurement"),
+    # A project's "本年一般公共预算拨款" row is its fiscal share, not the unit's revenue line.
+    (r"^(?:当年|本年)一般公共预算(?:财政)?拨款(?:资金)?$", "fiscal_funds"),
     (r"一般公共预算", "general_public_budget"),
     (r"政府性基金", "government_fund"),
     (r"国有资本经营", "state_capital"),
@@ -83,7 +85,10 @@ def header_role(text: str, fiscal_year: int | None) -> str | None:
         r"^年初预算|^本年预算数?$|^年初批复|^预算数$|^年初部门预算|^计划安排(?:资金)?|^预算安排(?:资金)?$", t
     ):
         return "initial_budget"
-    if re.search(r"全年预算|调整后预算|调整预算|全年批复预算|预算调整数|到位资金|资金到位数|实际到位", t):
+    # A bare 预算数 ("预算数(A)") is the year's budget as it stands (labelling.md: adjusted_budget).
+    if re.search(
+        r"全年预算|调整后预算|调整预算|全年批复预算|预算调整数|到位资金|资金到位数|实际到位|^预算数$", t
+    ):
         return "adjusted_budget"
     if re.search(
         r"全年执行|预算执行数|^执行数$|实际支出|本年决算|^决算数$|实际执行数|全年实际支出|执行资金$", t
