@@ -50,7 +50,7 @@ _HEADING_NUMBER = re.compile(
     r"^\s*(?:\d+\s*[、.．]|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]|[一二三四五六七八九十]+\s*[、.．])"
 )
 # A stage verb left inside a part's name means the text is a clause, not a name.
-_STAGE_WORD = re.compile(r"下达|收到|拨付|预算|安排|到位|执行|支出|支付")
+_STAGE_WORD = re.compile(r"下达|收到|拨付|到位|支付")
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
 # Words that make an amount in a list the whole again, not one more part ("…，全年实际下达71万元").
 _WHOLE_AGAIN = re.compile(r"全年|实际|共计|合计|总计|累计|小计|总额")
@@ -126,6 +126,7 @@ class _Sentence:
     list_active: bool = False
     list_stage: str | None = None
     list_head: int | None = None
+    list_of_projects: bool = False
     members: list[Mention] = field(default_factory=list)
     previous: Mention | None = None
 
@@ -387,6 +388,10 @@ def _read_sentence(
             state.list_active = True
             state.list_stage = state.last_strong or (state.previous.stage if state.previous else None)
             state.list_head = state.previous.order if state.previous is not None else None
+            opener = list(lex.list_openers.finditer(span))[-1]
+            state.list_of_projects = bool(
+                re.search(r"(?:项目支出|项目|专项)(?:资金|经费)?$", span[: opener.start()])
+            )
         evidence = (clause + match.group(0)).strip("，,、：:（(")
         mention = Mention(
             amount=amount,
@@ -501,7 +506,7 @@ def _judge(
             source_line = next((ln for pattern, ln in lex.fund_sources if pattern.search(item)), None)
             if source_line is not None:
                 mention.line = source_line
-            elif report_kind == "project" or state.list_stage is not None:
+            elif report_kind == "project" or state.list_stage is not None or state.list_of_projects:
                 mention.line, mention.item = "project_item", item
             mention.list_member = True
             mention.head = state.list_head
