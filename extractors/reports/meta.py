@@ -27,7 +27,7 @@ _REPORT_PHRASE = re.compile(
 )
 # What a title says the document is: a self-evaluation report or table, or a report on the use of a fund.
 _TITLE_MARK = re.compile(
-    r"绩效自评|自评报告|自评表|绩效评价|绩效报告|绩效目标自评|使用情况(?:的)?报告|的使用情况$"
+    r"绩效自评|自评报告|自评表|绩效评价|绩效报告|绩效目标自评|使用情况(?:的)?报告|使用情况$"
 )
 _SEGMENT_BREAK = re.compile(
     r"(?:19|20)\d{2}\s*年度?|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|附件\s*\d*|[:：。|，,、]|报告|结果|表|单位[:：]"
@@ -145,7 +145,11 @@ def find_title(document: Document, context: PageContext) -> str | None:
     lines = [_before_furniture(line) for line in lines]
     for i, line in enumerate(lines[:25]):
         mark = _TITLE_MARK.search(line)
-        if not mark or _FURNITURE_LINE.search(line) or re.search(r"[，,。；;]|如下", line[: mark.start()]):
+        if not mark or _FURNITURE_LINE.search(line) or re.search(r"[，,；;]|如下|。.", line):
+            # A line with a sentence's punctuation is running text, not a title.
+            continue
+        if _OUTLINE_HEADING.match(line):
+            # "二、项目绩效自评工作开展情况": a section of the report, not its title.
             continue
         run = line
         # A title wrapped over lines: "2023年度部门（单位）整体支出" + "绩效自评报告".
@@ -188,6 +192,9 @@ def _line_before_info(lines: list[str]) -> str | None:
     return None
 
 
+_OUTLINE_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d+\s*[、.．](?!\d))"
+)
 # Lines of page furniture that may carry report words ("您当前的位置：首页 > … > 绩效自评").
 _FURNITURE_LINE = re.compile(
     r"位置[:：]|首页\s*[>»›]|>>|索引号|发布机构|公开目录|发布日期|生成日期|浏览量|浏览次数"

@@ -41,7 +41,8 @@ _CLASS = (
     r"(?:产出|效益|满意度|成本|数量|质量|时效|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|"
     r"经济成本|社会成本|生态环境成本|运行成本|履职效能|管理效率|社会效应)指标"
 )
-_LEVEL1_CLASSES = re.compile(r"^(?:产出|效益|满意度|成本)指标$")
+# 成本指标 sits under 产出指标 in tables and most outlines: a 二级 class unless a heading makes it 一级.
+_LEVEL1_CLASSES = re.compile(r"^(?:产出|效益|满意度)指标$")
 _CLASS_LINE = re.compile(
     rf"^(?:\d+\s*[.、．]|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]|[①②③④⑤⑥⑦⑧⑨⑩])?\s*(?P<cls>{_CLASS})"
     rf"(?:[（(](?P<sub>{_CLASS})[）)])?\s*[:：](?P<rest>.+)$"
