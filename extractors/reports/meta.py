@@ -92,7 +92,7 @@ _PROSE_SCORE = re.compile(
 )
 # How names of public bodies end (局, 委员会, 中心, 大队 …): a line that does not is not a unit.
 _ORGANISATION_END = re.compile(
-    r"(?:局|委|办|院|所|站|中心|队|会|室|处|厅|部|馆|校|学|园|社|团|司|组|府|街道|镇|乡|科|股|台|场|署|庭|"
+    r"(?:局|委|办|院|所|站|中心|队|会|室|处|厅|部|馆|校|学|园|社|团|司|组|府|街道|镇|乡|科|股|台|场|署|庭|联|"
     r"段|厂|营|宫|网|报|办事处|管理处|服务部|单位|公司|委员会|管委会|医院|学校|小学|中学|幼儿园)$"
 )
 _DEV_ZONE = re.compile(r"开发区|高新区|新区管委会|园区|保税区|试验区|示范区")
@@ -471,11 +471,9 @@ def find_unit(
         (context.host, "主办单位"),
     ):
         cleaned = clean_unit_name(value) if value else None
-        if (
-            cleaned
-            and valid_unit(cleaned)
-            and not (label != "来源/发布机构" and cleaned.endswith("人民政府"))
-        ):
+        # A government portal's own office publishes every unit's report: it is no reporting unit.
+        portal_office = bool(re.search(r"人民政府(?:办公室)?$|政府办(?:公室)?$", cleaned or ""))
+        if cleaned and valid_unit(cleaned) and not portal_office:
             return Sourced(cleaned, "page", f"{label}: {value}"), department
     return _NOTHING, department
 
