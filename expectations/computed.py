@@ -57,6 +57,13 @@ def reports_with_checks(
     sums = _indicator_sums(indicators)
     frame = frame.merge(sums, left_on="report_id", right_index=True, how="left")
     frame.index = reports.index
+    # A project table's scored money row is a report field, not an indicator: it adds its points.
+    for column, row_column in (
+        ("weight_sum", "budget_execution_weight"),
+        ("score_sum", "budget_execution_score"),
+    ):
+        extra = pd.to_numeric(frame.get(row_column, pd.Series(np.nan, index=frame.index)), errors="coerce")
+        frame[column] = frame[column] + extra.fillna(0).where(frame[column].notna(), np.nan)
     score = pd.to_numeric(frame["self_score"], errors="coerce")
     frame["weights_sum_to_total"] = _within(
         frame["weight_sum"], settings.indicator_weight_total, frame["weighted_indicators"], settings

@@ -34,26 +34,59 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     paths = [Path(name) for name in args.files]
-    records = extract_files(
+    try:
+        context = _page_context_argument(args)
+    except (OSError, ValueError) as error:
+        print(f"extract: {error}", file=sys.stderr)
+        return 2
+    results = extract_files(
         paths,
         workers=args.workers or settings.extract_workers,
         timeout_s=args.timeout or settings.document_timeout_s,
         memory_mb=settings.document_memory_mb,
+        source_urls=[args.page_url] * len(paths) if args.page_url else None,
+        contexts=[context] * len(paths) if context else None,
     )
-    for path, record in zip(paths, records, strict=True):
-        if args.json:
-            print(json.dumps(record, ensure_ascii=False), flush=True)
-        else:
-            print(_describe_record(path, record), flush=True)
+    for path, records in zip(paths, results, strict=True):
+        for record in records:
+            if args.json:
+                print(json.dumps(record, ensure_ascii=False), flush=True)
+            else:
+                print(_describe_record(path, record), flush=True)
     return 0
+
+
+def _page_context_argument(args: argparse.Namespace) -> dict | None:
+    """The article page's context from --context FILE (JSON: title, publisher, site_name, breadcrumb,
+    published, url) and the --page-* options, which win over the file's fields."""
+    context: dict = {}
+    if args.context:
+        loaded = json.loads(Path(args.context).read_text(encoding="utf-8"))
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{args.context}: a page context is a JSON object")
+        context.update(loaded)
+    for field, value in (
+        ("url", args.page_url),
+        ("title", args.page_title),
+        ("publisher", args.page_publisher),
+        ("site_name", args.page_site),
+        ("breadcrumb", args.page_breadcrumb),
+        ("published", args.page_date),
+    ):
+        if value:
+            context[field] = value
+    return context or None
 
 
 def _describe_record(path: Path, record: dict) -> str:
     if record.get("error"):
         return f"{path}: ERROR {record['error'].get('kind')}: {record['error'].get('message')}"
     report = record.get("report") or {}
+    document = record.get("document") or {}
+    where = f"[{document.get('report_index', 0) + 1}/{document.get('report_count', 1)}]"
     return (
-        f"{path}: {report.get('report_kind')} {report.get('fiscal_year')} {report.get('unit_name')} — "
+        f"{path} {where}: {report.get('report_kind')} {report.get('fiscal_year')} "
+        f"{report.get('unit_name')} — "
         f"{len(record.get('budget_facts') or [])} budget facts, "
         f"{len(record.get('indicators') or [])} indicators, score {report.get('self_score')}"
     )
@@ -171,6 +204,16 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--json", action="store_true", help="one JSON record per line")
     extract.add_argument("--workers", type=int, help="worker processes [EXTRACT_WORKERS]")
     extract.add_argument("--timeout", type=float, help="seconds per document [DOCUMENT_TIMEOUT_S]")
+    page = extract.add_argument_group(
+        "page context", "what the article page linking the file says (a crawl records it by itself)"
+    )
+    page.add_argument("--context", metavar="FILE", help="the page context as a JSON object")
+    page.add_argument("--page-url", help="the URL the file was published at")
+    page.add_argument("--page-title", help="the article page's title")
+    page.add_argument("--page-publisher", help="its 发布机构 / 来源")
+    page.add_argument("--page-site", help="the portal's name")
+    page.add_argument("--page-breadcrumb", help="its breadcrumb, parts separated by '>'")
+    page.add_argument("--page-date", help="its publication date, YYYY-MM-DD")
     extract.set_defaults(handler=_cmd_extract)
 
     commands.add_parser("sources", help="list the source ids of SOURCES_FILE").set_defaults(

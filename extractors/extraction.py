@@ -11,6 +11,7 @@ batch (a process per document took 1.5-1.8x as long on the bench corpus of
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import json
 import multiprocessing
@@ -25,7 +26,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-EXTRACTOR_VERSION = "1.3.0"
+EXTRACTOR_VERSION = "2.0.0"
 SCHEMA_VERSION = 1
 _POLL_S = 0.05
 
@@ -80,7 +81,23 @@ def error_record(
 def extract_file(
     path: Path, *, source_url: str | None = None, file_name: str | None = None
 ) -> dict[str, Any]:
-    """Read one file into one extraction record; unreadable files give a record with "error" set."""
+    """The record of a document's first (or only) report; ``extract_document`` gives them all."""
+    return extract_document(path, source_url=source_url, file_name=file_name)[0]
+
+
+def extract_document(
+    path: Path,
+    *,
+    source_url: str | None = None,
+    file_name: str | None = None,
+    context: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Read one file into one extraction record per report it holds, in document order; a file
+    that cannot be read gives one record with "error" set - never an exception.
+
+    ``context`` is what the article page that linked the file says of it (title, 来源 / 发布机构,
+    breadcrumb, date: ``PageContext`` fields), a lower-priority source for unit, year and kind.
+    """
     from extractors.documents.model import DocumentError
 
     path = Path(path)
@@ -88,69 +105,61 @@ def extract_file(
     try:
         from extractors.documents.detect import detect_format
         from extractors.documents.reader import read_document
-        from extractors.reports.record import build_report
+        from extractors.reports.context import PageContext
+        from extractors.reports.record import build_reports
 
         if not path.is_file():
-            return error_record(
-                path, "missing", f"no such file: {path}", source_url=source_url, file_name=file_name
-            )
+            return [
+                error_record(
+                    path, "missing", f"no such file: {path}", source_url=source_url, file_name=file_name
+                )
+            ]
         fmt = detect_format(path)
-        record = _empty_record(
+        base = _empty_record(
             path, source_url, file_name, fmt if fmt not in ("empty", "unknown", "zip") else None
         )
         document = read_document(path)
-        record["document"]["format"] = document.format
-        record["document"]["page_count"] = document.page_count
-        report, facts, indicators = build_report(document)
-        if not facts and not indicators and not _mentions_performance(document):
-            record["error"] = {
+        base["document"]["format"] = document.format
+        base["document"]["page_count"] = document.page_count
+        page = PageContext.from_dict(context) if context else None
+        reports = build_reports(document, page)
+        if not any(r.facts or r.indicators for r in reports) and not _mentions_performance(document):
+            base["error"] = {
                 "kind": "not_a_report",
                 "message": "readable, but no budget figures, indicators or 绩效/自评/预算 wording",
             }
-            return record
-        _flag_ocr(facts + indicators, document.ocr_pages, document.page_count)
-        record["report"] = report
-        record["budget_facts"] = facts
-        record["indicators"] = indicators
-        record["warnings"] = document.warnings
-        return record
+            return [base]
+        records = []
+        for part in reports:
+            record = copy.deepcopy(base)
+            record["document"].update(
+                {
+                    "report_index": part.index,
+                    "report_count": part.count,
+                    "pages": part.pages or None,
+                    "sheets": part.sheets or None,
+                }
+            )
+            if page is not None:
+                record["document"]["page_context"] = page.as_dict()
+            _flag_ocr(part.facts + part.indicators, document.ocr_pages, document.page_count)
+            record["report"] = part.report
+            record["budget_facts"] = part.facts
+            record["indicators"] = part.indicators
+            record["warnings"] = document.warnings
+            records.append(record)
+        return records
     except DocumentError as exc:
-        return error_record(
-            path,
-            exc.kind,
-            exc.message,
-            source_url=source_url,
-            file_name=file_name,
-            fmt=fmt if fmt not in ("empty", "unknown", "zip") else None,
-        )
+        kind, message = exc.kind, exc.message
     except MemoryError:
-        return error_record(
-            path,
-            "memory",
-            "the document needs more memory than allowed",
-            source_url=source_url,
-            file_name=file_name,
-            fmt=fmt,
-        )
+        kind, message = "memory", "the document needs more memory than allowed"
     except RecursionError:
-        return error_record(
-            path,
-            "malformed",
-            "the document nests too deeply to read",
-            source_url=source_url,
-            file_name=file_name,
-            fmt=fmt,
-        )
+        kind, message = "malformed", "the document nests too deeply to read"
     except Exception as exc:
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return error_record(
-            path,
-            "internal",
-            f"extractor failed: {detail}",
-            source_url=source_url,
-            file_name=file_name,
-            fmt=fmt,
-        )
+        kind, message = "internal", f"extractor failed: {detail}"
+    known = fmt if fmt not in (None, "empty", "unknown", "zip") else None
+    return [error_record(path, kind, message, source_url=source_url, file_name=file_name, fmt=known)]
 
 
 def _flag_ocr(values: list[dict[str, Any]], ocr_pages: list[int], page_count: int | None) -> None:
@@ -221,7 +230,7 @@ def _address_space_bytes() -> int | None:
 
 def _worker(memory_mb: int, policy: WorkerPolicy, conn: Connection) -> None:
     """Child process: cap the address space, then extract documents sent by the parent until told
-    to stop or until ``policy`` retires it.  Replies ``(index, record, keep_going)`` per document.
+    to stop or until ``policy`` retires it.  Replies ``(index, records, keep_going)`` per document.
 
     The cap is ``memory_mb`` *on top of* the size the worker was forked at.  Why not an absolute
     cap: a forked worker inherits its parent's address space, and an Airflow task or a test run
@@ -244,13 +253,15 @@ def _worker(memory_mb: int, policy: WorkerPolicy, conn: Connection) -> None:
                 return
             if task is None:
                 return
-            index, path, source_url = task
+            index, path, source_url, context = task
             out_of_memory = False
             try:
-                record = extract_file(Path(path), source_url=source_url)
+                records = extract_document(Path(path), source_url=source_url, context=context)
             except MemoryError:
-                record = error_record(Path(path), "memory", f"exceeded {memory_mb} MB", source_url=source_url)
-            if (record.get("error") or {}).get("kind") == "memory":
+                records = [
+                    error_record(Path(path), "memory", f"exceeded {memory_mb} MB", source_url=source_url)
+                ]
+            if any((record.get("error") or {}).get("kind") == "memory" for record in records):
                 out_of_memory = True
             served += 1
             keep_going = not out_of_memory and served < policy.max_documents
@@ -258,10 +269,10 @@ def _worker(memory_mb: int, policy: WorkerPolicy, conn: Connection) -> None:
             if keep_going and start_size is not None and size is not None:
                 keep_going = limit - size >= policy.min_headroom_fraction * start_headroom
             try:
-                conn.send((index, record, keep_going))
+                conn.send((index, records, keep_going))
             except MemoryError:
                 memory = error_record(Path(path), "memory", f"exceeded {memory_mb} MB", source_url=source_url)
-                conn.send((index, memory, False))
+                conn.send((index, [memory], False))
                 return
             if not keep_going:
                 return
@@ -287,8 +298,10 @@ def extract_files(
     memory_mb: int = 1536,
     source_urls: Sequence[str | None] | None = None,
     policy: WorkerPolicy = DEFAULT_WORKER_POLICY,
-) -> Iterator[dict[str, Any]]:
-    """Extract many files on ``workers`` limited worker processes; yields one record per path, in input order.
+    contexts: Sequence[dict[str, Any] | None] | None = None,
+) -> Iterator[list[dict[str, Any]]]:
+    """Extract many files on ``workers`` limited worker processes; yields, per path and in input
+    order, the records of the reports it holds (one error record for a file that failed).
 
     Each document keeps its own wall-time limit (its worker is killed and
     replaced) and memory limit (the worker's address-space cap, see
@@ -297,13 +310,16 @@ def extract_files(
     if source_urls is not None and len(source_urls) != len(paths):
         raise ValueError("source_urls must have one entry per path")
     urls = list(source_urls) if source_urls is not None else [None] * len(paths)
+    if contexts is not None and len(contexts) != len(paths):
+        raise ValueError("contexts must have one entry per path")
+    page_contexts = list(contexts) if contexts is not None else [None] * len(paths)
     fork = sys.platform.startswith("linux")
     if fork and paths:
         _warm_up()
     context = multiprocessing.get_context("fork" if fork else "spawn")
     pending = deque(range(len(paths)))
     slots: list[_Slot] = []
-    done: dict[int, dict[str, Any]] = {}
+    done: dict[int, list[dict[str, Any]]] = {}
     next_to_yield = 0
     workers = max(1, min(workers, len(paths) or 1))
 
@@ -323,9 +339,9 @@ def extract_files(
         slot.conn.close()
         slots.remove(slot)
 
-    def finish(slot: _Slot, record: dict[str, Any]) -> None:
+    def finish(slot: _Slot, records: dict[str, Any] | list[dict[str, Any]]) -> None:
         assert slot.index is not None
-        done[slot.index] = record
+        done[slot.index] = records if isinstance(records, list) else [records]
         slot.index = None
 
     try:
@@ -336,7 +352,7 @@ def extract_files(
                 index = pending.popleft()
                 slot.index, slot.started = index, time.monotonic()
                 try:
-                    slot.conn.send((index, str(paths[index]), urls[index]))
+                    slot.conn.send((index, str(paths[index]), urls[index], page_contexts[index]))
                 except (BrokenPipeError, OSError):
                     finish(slot, _death_record(Path(paths[index]), slot.process, urls[index], memory_mb))
                     retire(slot, kill=True)
@@ -352,13 +368,13 @@ def extract_files(
                 assert index is not None
                 if slot.conn.poll():
                     try:
-                        _, record, keep_going = slot.conn.recv()
+                        _, records, keep_going = slot.conn.recv()
                     except (EOFError, OSError):
                         slot.process.join(1)
                         finish(slot, _death_record(Path(paths[index]), slot.process, urls[index], memory_mb))
                         retire(slot, kill=True)
                         continue
-                    finish(slot, record)
+                    finish(slot, records)
                     if not keep_going:
                         retire(slot)
                 elif not slot.process.is_alive():
@@ -417,8 +433,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args:
         print("usage: python -m extractors.extraction FILE [SOURCE_URL]", file=sys.stderr)
         return 2
-    record = extract_file(Path(args[0]), source_url=args[1] if len(args) > 1 else None)
-    print(json.dumps(record, ensure_ascii=False, indent=1))
+    for record in extract_document(Path(args[0]), source_url=args[1] if len(args) > 1 else None):
+        print(json.dumps(record, ensure_ascii=False, indent=1))
     return 0
 
 

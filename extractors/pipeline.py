@@ -151,7 +151,8 @@ def plan_extraction(settings: Settings, run_id: str) -> list[str]:
 
 
 def extract_batch(settings: Settings, batch_path: str | Path) -> dict[str, int]:
-    """Extract one batch, each document in its own limited process; write one record per sha256.
+    """Extract one batch, each document in its own limited process; write, per sha256, the records
+    of the reports the document holds (a JSON list, in document order).
 
     A record that already exists for the current extractor version is reused
     (a retried task does not redo finished documents).
@@ -162,30 +163,35 @@ def extract_batch(settings: Settings, batch_path: str | Path) -> dict[str, int]:
     documents = read_json(Path(batch_path))
     todo = [doc for doc in documents if not _record_is_current(settings, doc["sha256"], EXTRACTOR_VERSION)]
     errors = 0
-    records = extract_files(
+    results = extract_files(
         [Path(doc["raw_path"]) for doc in todo],
         workers=settings.extract_workers,
         timeout_s=settings.document_timeout_s,
         memory_mb=settings.document_memory_mb,
         source_urls=[doc.get("url") for doc in todo],
+        contexts=[doc.get("page_context") for doc in todo],
     )
-    for number, (document, record) in enumerate(zip(todo, records, strict=True), start=1):
-        record["document"]["sha256"] = document["sha256"]
-        if document.get("file_name"):
-            record["document"]["file_name"] = document["file_name"]
-        record["extracted_at"] = datetime.now(UTC).isoformat()
-        write_json_atomic(record_path(settings, document["sha256"]), record)
-        if record.get("error"):
+    for number, (document, records) in enumerate(zip(todo, results, strict=True), start=1):
+        extracted_at = datetime.now(UTC).isoformat()
+        for record in records:
+            record["document"]["sha256"] = document["sha256"]
+            if document.get("file_name"):
+                record["document"]["file_name"] = document["file_name"]
+            record["extracted_at"] = extracted_at
+        write_json_atomic(record_path(settings, document["sha256"]), records)
+        first = records[0]
+        if first.get("error"):
             errors += 1
-            log.warning("[%d/%d] %s: %s", number, len(todo), document.get("url"), record["error"])
+            log.warning("[%d/%d] %s: %s", number, len(todo), document.get("url"), first["error"])
         else:
             log.info(
-                "[%d/%d] %s: %d budget facts, %d indicators",
+                "[%d/%d] %s: %d report(s), %d budget facts, %d indicators",
                 number,
                 len(todo),
                 document.get("file_name") or document.get("url"),
-                len(record.get("budget_facts") or []),
-                len(record.get("indicators") or []),
+                len(records),
+                sum(len(r.get("budget_facts") or []) for r in records),
+                sum(len(r.get("indicators") or []) for r in records),
             )
     return {"documents": len(documents), "extracted": len(todo), "errors": errors}
 
@@ -212,13 +218,19 @@ def record_path(settings: Settings, sha256: str) -> Path:
     return settings.records_dir / sha256[:2] / f"{sha256}.json"
 
 
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """A document's stored records: a list (one per report), or one record written before bundles."""
+    stored = read_json(path)
+    return stored if isinstance(stored, list) else [stored]
+
+
 def _record_is_current(settings: Settings, sha256: str, version: str) -> bool:
     path = record_path(settings, sha256)
     if not path.exists():
         return False
     try:
-        return read_json(path)["document"].get("extractor_version") == version
-    except (OSError, ValueError, KeyError):
+        return read_records(path)[0]["document"].get("extractor_version") == version
+    except (OSError, ValueError, KeyError, IndexError):
         return False
 
 
@@ -243,7 +255,7 @@ def stage(settings: Settings, run_id: str) -> dict[str, Any]:
                     "no record for %s (%s): left for the next run", document["sha256"], document["url"]
                 )
                 continue
-            parts.append(staging.record_to_rows(read_json(path), document, run_id))
+            parts.extend(staging.record_to_rows(record, document, run_id) for record in read_records(path))
     rows = staging.merge_rows(parts)
     rows["crawl_stats"] = list(_crawl_stats_rows(folder, run_id))
     counts = staging.write_batch(settings.staging_dir / f"run={run_id}", rows)

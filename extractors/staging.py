@@ -40,6 +40,16 @@ STAGING_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("error_kind", "VARCHAR"),
         ("error_message", "VARCHAR"),
         ("run_id", "VARCHAR"),
+        # Where in the document the report lies (a bundle holds several) and what the article page
+        # that published it says of it (the crawler's page context).
+        ("report_index", "INTEGER"),
+        ("report_count", "INTEGER"),
+        ("pages", "VARCHAR"),
+        ("sheets", "VARCHAR"),
+        ("page_title", "VARCHAR"),
+        ("page_publisher", "VARCHAR"),
+        ("page_breadcrumb", "VARCHAR"),
+        ("page_published", "VARCHAR"),
     ),
     "reports": (
         ("report_id", "VARCHAR"),
@@ -55,6 +65,13 @@ STAGING_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("self_score", "DOUBLE"),
         ("grade", "VARCHAR"),
         ("run_id", "VARCHAR"),
+        ("title", "VARCHAR"),
+        ("budget_execution_rate", "DOUBLE"),
+        ("budget_execution_weight", "DOUBLE"),
+        ("budget_execution_score", "DOUBLE"),
+        # Where the unit and the year were read: "document", or "page" (the article page around it).
+        ("unit_name_origin", "VARCHAR"),
+        ("fiscal_year_origin", "VARCHAR"),
     ),
     "budget_facts": (
         ("report_id", "VARCHAR"),
@@ -66,6 +83,7 @@ STAGING_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("evidence", "VARCHAR"),
         ("origin", "VARCHAR"),
         ("run_id", "VARCHAR"),
+        ("page", "INTEGER"),
     ),
     "indicators": (
         ("report_id", "VARCHAR"),
@@ -85,6 +103,8 @@ STAGING_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("deviation_reason", "VARCHAR"),
         ("origin", "VARCHAR"),
         ("run_id", "VARCHAR"),
+        ("evidence", "VARCHAR"),
+        ("page", "INTEGER"),
     ),
     "crawl_stats": (
         ("run_id", "VARCHAR"),
@@ -103,9 +123,14 @@ STAGING_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
 REPORT_ID_LENGTH = 16
 
 
-def report_id_for(sha256: str) -> str:
-    """Ids from content: the same bytes give the same report_id in every run."""
-    return sha256[:REPORT_ID_LENGTH]
+def report_id_for(sha256: str, report_index: int = 0) -> str:
+    """Ids from content and position: the same bytes give the same report_ids in every run.
+
+    A document's first (or only) report keeps the id of the days before bundles (the sha256's
+    first 16 hex digits); a bundle's later reports append their position ("…-1", "…-2").
+    """
+    base = sha256[:REPORT_ID_LENGTH]
+    return base if not report_index else f"{base}-{report_index}"
 
 
 def record_to_rows(
@@ -120,8 +145,9 @@ def record_to_rows(
     sha256 = document.get("sha256") or provenance.get("sha256")
     if not sha256:
         raise ValueError("an extraction record without document.sha256 cannot be staged")
-    report_id = report_id_for(sha256)
+    report_id = report_id_for(sha256, int(document.get("report_index") or 0))
     error = record.get("error") or {}
+    context = document.get("page_context") or provenance.get("page_context") or {}
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in STAGING_TABLES}
     rows["documents"].append(
         {
@@ -140,14 +166,27 @@ def record_to_rows(
             "error_kind": error.get("kind"),
             "error_message": error.get("message"),
             "run_id": run_id,
+            "report_index": document.get("report_index") or 0,
+            "report_count": document.get("report_count") or 1,
+            "pages": _joined(document.get("pages")),
+            "sheets": _joined(document.get("sheets")),
+            "page_title": context.get("title"),
+            "page_publisher": context.get("publisher"),
+            "page_breadcrumb": _joined(context.get("breadcrumb"), " > "),
+            "page_published": context.get("published"),
         }
     )
     if error:
         return rows
     report = record.get("report") or {}
+    origins = report.get("field_origins") or {}
     rows["reports"].append(
         {"report_id": report_id, "sha256": sha256, "run_id": run_id}
         | {name: report.get(name) for name, _ in STAGING_TABLES["reports"] if name not in _OWN_KEYS}
+        | {
+            "unit_name_origin": (origins.get("unit_name") or {}).get("origin"),
+            "fiscal_year_origin": (origins.get("fiscal_year") or {}).get("origin"),
+        }
     )
     for fact_no, fact in enumerate(record.get("budget_facts") or []):
         rows["budget_facts"].append(
@@ -160,6 +199,14 @@ def record_to_rows(
             | {name: indicator.get(name) for name, _ in STAGING_TABLES["indicators"] if name not in _OWN_KEYS}
         )
     return rows
+
+
+def _joined(values: Any, separator: str = ",") -> str | None:
+    if not values:
+        return None
+    if isinstance(values, str):
+        return values
+    return separator.join(str(value) for value in values)
 
 
 # Keys staging fills itself rather than copying from the record.

@@ -15,6 +15,15 @@ from extractors import extraction
 from extractors.extraction import EXTRACTOR_VERSION, extract_file, extract_files
 
 
+def _only(results: object) -> list[dict]:
+    """The one record each path gave (these documents hold one report, or failed)."""
+    out = []
+    for records in results:  # type: ignore[attr-defined]
+        assert len(records) == 1, records
+        out.append(records[0])
+    return out
+
+
 def _html_report(path: Path, year: int = 2023) -> Path:
     path.write_text(
         f"<html><body><p>{year}年度某某市某某区教育局部门整体支出绩效自评报告</p>"
@@ -58,48 +67,48 @@ def test_batch_yields_in_input_order_with_errors_in_place(tmp_path: Path) -> Non
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     good_b = _html_report(tmp_path / "b.html", 2022)
-    records = list(extract_files([good_a, empty, good_b], workers=2, source_urls=["u1", None, "u3"]))
+    records = _only(extract_files([good_a, empty, good_b], workers=2, source_urls=["u1", None, "u3"]))
     assert [r["report"]["fiscal_year"] if r["report"] else None for r in records] == [2021, None, 2022]
     assert records[1]["error"]["kind"] == "empty"
     assert [r["document"]["source_url"] for r in records] == ["u1", None, "u3"]
 
 
-def _hang(path: Path, **_: object) -> dict:
+def _hang(path: Path, **_: object) -> list[dict]:
     time.sleep(60)
-    return {}
+    return []
 
 
-def _crash(path: Path, **_: object) -> dict:
+def _crash(path: Path, **_: object) -> list[dict]:
     import os
 
     os._exit(3)
 
 
-def _hog(path: Path, **_: object) -> dict:
+def _hog(path: Path, **_: object) -> list[dict]:
     blocks = [bytearray(64 * 1024 * 1024) for _ in range(64)]
-    return {"n": len(blocks)}
+    return [{"n": len(blocks)}]
 
 
 def test_a_hanging_document_gives_a_timeout_record_and_the_batch_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(extraction, "extract_file", _hang)
+    monkeypatch.setattr(extraction, "extract_document", _hang)
     started = time.monotonic()
-    records = list(extract_files([tmp_path / "a.pdf", tmp_path / "b.pdf"], workers=2, timeout_s=0.5))
+    records = _only(extract_files([tmp_path / "a.pdf", tmp_path / "b.pdf"], workers=2, timeout_s=0.5))
     assert [r["error"]["kind"] for r in records] == ["timeout", "timeout"]
     assert time.monotonic() - started < 10
 
 
 def test_a_dying_worker_gives_an_error_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(extraction, "extract_file", _crash)
-    (record,) = extract_files([tmp_path / "a.pdf"], timeout_s=10)
+    monkeypatch.setattr(extraction, "extract_document", _crash)
+    (record,) = _only(extract_files([tmp_path / "a.pdf"], timeout_s=10))
     assert record["error"]["kind"] == "crashed"
     assert record["budget_facts"] == []
 
 
 def test_memory_limit_gives_a_memory_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(extraction, "extract_file", _hog)
-    (record,) = extract_files([tmp_path / "a.pdf"], timeout_s=30, memory_mb=512)
+    monkeypatch.setattr(extraction, "extract_document", _hog)
+    (record,) = _only(extract_files([tmp_path / "a.pdf"], timeout_s=30, memory_mb=512))
     assert record["error"]["kind"] == "memory"
 
 
@@ -108,10 +117,10 @@ def test_source_urls_must_match_paths(tmp_path: Path) -> None:
         list(extract_files([tmp_path / "a"], source_urls=[]))
 
 
-def _pid(path: Path, **_: object) -> dict:
+def _pid(path: Path, **_: object) -> list[dict]:
     import os
 
-    return {"path": path.name, "pid": os.getpid(), "error": None}
+    return [{"path": path.name, "pid": os.getpid(), "error": None}]
 
 
 def test_a_large_parent_leaves_each_document_its_full_memory_allowance(
@@ -123,12 +132,12 @@ def test_a_large_parent_leaves_each_document_its_full_memory_allowance(
 
     reserved = mmap.mmap(-1, 1600 * 1024 * 1024)  # address space only: nothing is touched
     try:
-        monkeypatch.setattr(extraction, "extract_file", _pid)
-        records = list(extract_files([tmp_path / name for name in "abcd"], timeout_s=30, memory_mb=512))
+        monkeypatch.setattr(extraction, "extract_document", _pid)
+        records = _only(extract_files([tmp_path / name for name in "abcd"], timeout_s=30, memory_mb=512))
         assert [r["error"] for r in records] == [None] * 4
         assert len({r["pid"] for r in records}) == 1
-        monkeypatch.setattr(extraction, "extract_file", _hog)
-        (record,) = extract_files([tmp_path / "big.pdf"], timeout_s=30, memory_mb=512)
+        monkeypatch.setattr(extraction, "extract_document", _hog)
+        (record,) = _only(extract_files([tmp_path / "big.pdf"], timeout_s=30, memory_mb=512))
         assert record["error"]["kind"] == "memory"
     finally:
         reserved.close()

@@ -92,7 +92,7 @@ def test_unreadable_document_is_staged_as_an_error_not_lost(
     )
     counts = pipeline.extract_batch(isolated_settings, batch)
     assert counts == {"documents": 1, "extracted": 1, "errors": 1}
-    record = json.loads(pipeline.record_path(isolated_settings, "e" * 64).read_text("utf-8"))
+    (record,) = pipeline.read_records(pipeline.record_path(isolated_settings, "e" * 64))
     assert record["error"]["kind"] and record["document"]["file_name"] == "broken.pdf"
 
 

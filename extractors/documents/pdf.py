@@ -295,7 +295,12 @@ def _assemble(
                 flush()
                 table: Table = payload
                 previous = blocks[-1] if blocks else None
-                if first_on_page and isinstance(previous, Table) and previous.width == table.width:
+                if (
+                    first_on_page
+                    and isinstance(previous, Table)
+                    and previous.width == table.width
+                    and not _opens_a_form(table)
+                ):
                     rows = table.rows
                     if rows and previous.rows and rows[0] == previous.rows[0]:
                         rows = rows[1:]
@@ -306,6 +311,18 @@ def _assemble(
             first_on_page = False
     flush()
     return blocks
+
+
+_FORM_KEY = re.compile(
+    r"^(?:项目名称|部门(?:（单位）|\(单位\))?名称|单位名称|转移支付(?:（项目）|\(项目\))?名称)$"
+)
+
+
+def _opens_a_form(table: Table) -> bool:
+    """A table whose first row names a project or a unit starts a new form; a table continued
+    from the page before never does (a bundle prints one form per page, each as wide as the last)."""
+    first = table.rows[0] if table.rows else []
+    return any(cell and _FORM_KEY.match(re.sub(r"\s", "", cell)) for cell in first)
 
 
 def _ends_paragraph(previous: dict[str, Any], line: dict[str, Any]) -> bool:

@@ -230,14 +230,23 @@ def find_report_kind(
     has_project_table: bool,
     has_department_table: bool,
     keys: dict[str, str],
+    fallback_title: str | None = None,
 ) -> str:
-    """department_overall for 部门(单位)整体 reports, project for project, fund and transfer reports."""
+    """department_overall for 部门(单位)整体 reports, project for project, fund and transfer reports.
+
+    The title the report prints comes first, then its forms, then the page's title (``fallback_title``):
+    a page titled after a 部门整体 report may carry that unit's project tables below it.
+    """
     head = title or ""
     if _DEPARTMENT_WORDS.search(head):
         return "department_overall"
     if has_department_table and not has_project_table:
         return "department_overall"
     if _PROJECT_WORDS.search(head) or has_project_table or "project_name" in keys:
+        return "project"
+    if fallback_title and _DEPARTMENT_WORDS.search(fallback_title):
+        return "department_overall"
+    if fallback_title and _PROJECT_WORDS.search(fallback_title):
         return "project"
     top = "".join(title_lines(document)[:12])
     if _DEPARTMENT_WORDS.search(top):
@@ -266,6 +275,11 @@ def find_fiscal_year(
             match = pattern.search(run)
             if match:
                 return Sourced(match.group(1), "document", run)
+    for line in title_lines(document)[:12]:
+        # A form's year printed on its own line under the title: "（2024年度）".
+        alone = re.fullmatch(r"[（(]?((?:19|20)\d{2})年度?[）)]?", line)
+        if alone:
+            return Sourced(alone.group(1), "document", line)
     project = keys.get("project_name") or ""
     span = _YEAR_SPAN.search(project.replace(" ", ""))
     if span:

@@ -8,10 +8,12 @@ fills the report-level fields.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 from extractors.documents.model import Document, Paragraph
 from extractors.normalize.text import cell_text
+from extractors.reports.bundles import split_reports
 from extractors.reports.context import PageContext, page_context
 from extractors.reports.meta import (
     find_fiscal_year,
@@ -73,9 +75,12 @@ def dedupe_facts(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _scope_to_report(
     kind: str, tables: TableFindings
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float | None]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], float | None, dict[str, Any] | None]:
     """A department report with attached project tables: each project's total becomes a
-    project_item fact; its other rows, indicators and score belong to the project, not the unit."""
+    project_item fact; its other rows, indicators and score belong to the project, not the unit.
+
+    The fourth value is a project table's scored money row (执行率 / 分值 / 得分), which is no
+    indicator of a project (labelling.md) but still holds part of its total score."""
     facts: list[dict[str, Any]] = []
     for fact in tables.facts:
         project = fact.pop("_project", None)
@@ -85,9 +90,11 @@ def _scope_to_report(
             fact = {**fact, "line": "project_item", "item": project}
         facts.append(fact)
     indicators = []
+    budget_row: dict[str, Any] | None = None
     for indicator in tables.indicators:
         project = indicator.pop("_project", None)
         if indicator.pop("_budget_rate", False) and kind == "project":
+            budget_row = budget_row or indicator
             continue
         if kind == "department_overall" and project:
             continue
@@ -96,7 +103,7 @@ def _scope_to_report(
         score = next((s for project, s in tables.scores if not project), None)
     else:
         score = tables.scores[0][1] if tables.scores else None
-    return facts, indicators, score
+    return facts, indicators, score, budget_row
 
 
 def _running_texts(document: Document) -> list[tuple[str, int | None]]:
@@ -140,21 +147,29 @@ def build_report(
     page = page_context(document)
     if context is not None:
         page = page.merged_with(context)
-    title = find_title(document, page)
+    printed_title = find_title(document, PageContext())
+    title = printed_title or find_title(document, page)
     keys = {**key_lines(document)}
     table_years = _table_years(document)
-    year_guess = find_fiscal_year(document, title, table_years, keys, page)
+    year_guess = find_fiscal_year(document, printed_title, table_years, keys, page)
     tables = read_tables(document, int(year_guess.value) if year_guess.value else None)
     keys = merge_keys(keys, tables.keys)
-    fiscal = find_fiscal_year(document, title, table_years, keys, page)
+    fiscal = find_fiscal_year(document, printed_title, table_years, keys, page)
     fiscal_year = int(fiscal.value) if fiscal.value else None
-    kind = find_report_kind(title, document, tables.has_project_table, tables.has_department_table, keys)
+    kind = find_report_kind(
+        printed_title,
+        document,
+        tables.has_project_table,
+        tables.has_department_table,
+        keys,
+        fallback_title=title,
+    )
     unit, department_name = find_unit(title, keys, kind, document, page)
     project_name = find_project_name(title, keys, unit.value, kind)
     if kind != "project":
         department_name = None
     region = find_region(unit.value, department_name, title, document, page)
-    table_facts, table_indicators, table_score = _scope_to_report(kind, tables)
+    table_facts, table_indicators, table_score, budget_row = _scope_to_report(kind, tables)
     self_score = table_score if table_score is not None else find_prose_score(document)
     prose_facts = prose_budget_facts(_running_texts(document), fiscal_year, kind)
     facts = dedupe_facts(table_facts + _not_contradicting(prose_facts, table_facts))
@@ -177,7 +192,47 @@ def build_report(
         "county": region.county,
         "self_score": self_score,
         "grade": find_grade([*(p.text for p in document.paragraphs), *table_texts(document)]),
+        # A project table's scored money row, kept with the report rather than as an indicator.
+        "budget_execution_rate": budget_row["actual_value"] if budget_row else None,
+        "budget_execution_weight": budget_row["weight"] if budget_row else None,
+        "budget_execution_score": budget_row["score"] if budget_row else None,
         "title": title,
         "field_origins": origins,
     }
     return report, facts, indicators
+
+
+@dataclass
+class ReportRecord:
+    """One report of a document: its fields, facts and indicators, and where it lies in the document."""
+
+    report: dict[str, Any]
+    facts: list[dict[str, Any]]
+    indicators: list[dict[str, Any]]
+    index: int
+    count: int
+    pages: list[int]
+    sheets: list[str]
+
+
+def build_reports(document: Document, context: PageContext | None = None) -> list[ReportRecord]:
+    """Every report the document holds, in document order (bundles split by reports.bundles).
+
+    A later report of a bundle may leave its unit or year to the document's head (a cover or the
+    page title it shares with the others): the whole document's context ranks below its own.
+    """
+    parts = split_reports(document)
+    if len(parts) == 1:
+        report, facts, indicators = build_report(document, context)
+        part = parts[0]
+        return [ReportRecord(report, facts, indicators, 0, 1, part.pages, part.sheets)]
+    whole = page_context(document)
+    if context is not None:
+        whole = whole.merged_with(context)
+    first_title = find_title(parts[0].document, whole)
+    shared = whole if whole.title else replace(whole, title=first_title)
+    out = []
+    for part in parts:
+        report, facts, indicators = build_report(part.document, shared)
+        out.append(ReportRecord(report, facts, indicators, part.index, part.count, part.pages, part.sheets))
+    return out

@@ -4,13 +4,14 @@ Public API (see each module for the why):
 * ``ReportSpec``, ``random_report_spec`` — what a report states (spec.py)
 * ``spec_to_record``, ``record_for_document`` — its contract-v1 ground truth (record.py)
 * ``render_report`` — the report as PDF, DOCX, XLSX or an HTML article page (render.py)
+* ``render_bundle`` — several reports published as one file (render.py)
 * ``build_sample_portal``, ``write_registry``, ``load_ground_truth`` — the static portal (portal.py)
 * ``serve_sample_portal``, ``running_sample_portal`` — serving it (server.py)
 """
 
 from extractors.samples.portal import build_sample_portal, load_ground_truth, write_registry
 from extractors.samples.record import record_for_document, spec_to_record
-from extractors.samples.render import FORMATS, file_name_for, render_report
+from extractors.samples.render import FORMATS, file_name_for, render_bundle, render_report
 from extractors.samples.server import SamplePortal, running_sample_portal, serve_sample_portal
 from extractors.samples.spec import REPORT_KINDS, ReportSpec, random_report_spec
 
@@ -24,6 +25,7 @@ __all__ = [
     "load_ground_truth",
     "random_report_spec",
     "record_for_document",
+    "render_bundle",
     "render_report",
     "running_sample_portal",
     "serve_sample_portal",

@@ -101,6 +101,16 @@ def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
     return rows
 
 
+def budget_execution_row(spec: ReportSpec) -> dict[str, Any]:
+    """A project table's scored money row (rate, 分值, 得分): a report field, not an indicator."""
+    listed = spec.kind != "project"
+    return {
+        "budget_execution_rate": None if listed else spec.execution_rate / 100,
+        "budget_execution_weight": None if listed else BUDGET_WEIGHT / 100,
+        "budget_execution_score": None if listed else spec.budget_score / 100,
+    }
+
+
 def spec_to_record(spec: ReportSpec) -> dict[str, Any]:
     """The contract-v1 record for ``spec``; ``document`` fields are left for whoever renders it
     (``record_for_document`` fills them from the bytes)."""
@@ -124,6 +134,7 @@ def spec_to_record(spec: ReportSpec) -> dict[str, Any]:
             "county": spec.region.county,
             "self_score": spec.total_score / 100,
             "grade": spec.grade,
+            **budget_execution_row(spec),
         },
         "budget_facts": budget_facts(spec),
         "indicators": indicators(spec),

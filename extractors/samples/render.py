@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from extractors.samples.html_page import article, document_html
-from extractors.samples.layout import Document, spec_to_document
+from extractors.samples.layout import Document, Section, spec_to_document
 from extractors.samples.render_docx import render_docx
 from extractors.samples.render_pdf import render_pdf
 from extractors.samples.render_xlsx import render_xlsx
@@ -37,6 +37,27 @@ def render_report(spec: ReportSpec, fmt: str) -> bytes:
     document = spec_to_document(spec)
     if fmt == "html":
         return _render_html(spec, document)
+    return _FILE_RENDERERS[fmt](document)
+
+
+def render_bundle(specs: list[ReportSpec], fmt: str) -> bytes:
+    """Several reports published as one file, in order: a PDF or DOCX with one form after another, a
+    workbook with each report's sheets, an HTML page with every report inline.
+
+    Why: units publish all their project tables in one file, or a 部门整体 report followed by its
+    project tables; the extractor must give one record per report, each with its own facts.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unsupported sample format {fmt!r}; expected one of {FORMATS}")
+    if not specs:
+        raise ValueError("a bundle holds at least one report")
+    sections: list[Section] = []
+    for number, spec in enumerate(specs, start=1):
+        for section in spec_to_document(spec).sections:
+            sections.append(Section(f"{number}-{section.sheet_name}"[:31], section.blocks))
+    document = Document(specs[0].title, sections)
+    if fmt == "html":
+        return _render_html(specs[0], document)
     return _FILE_RENDERERS[fmt](document)
 
 
