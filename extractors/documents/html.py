@@ -94,12 +94,12 @@ def read_html(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
         raise DocumentError("too_large", f"{len(data)} bytes of HTML exceed the limit")
     soup = BeautifulSoup(decode_html(data), "lxml")
     title = soup.title.get_text(strip=True) if soup.title else None
-    meta = _meta(soup)
+    meta = meta_of(soup)
     for tag in soup(_INVISIBLE_TAGS):
         tag.decompose()
     furniture: list[str] = []
     for tag in soup(_FURNITURE_TAGS):
-        furniture += _block_lines(tag)
+        furniture += block_lines(tag)
         tag.decompose()
     for tag in soup(_CHROME_TAGS):
         tag.decompose()
@@ -129,7 +129,7 @@ def read_html(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
     )
 
 
-def _meta(soup: Any) -> dict[str, str]:
+def meta_of(soup: Any) -> dict[str, str]:
     """<meta name=… content=…> pairs (SiteName, ArticleTitle, ContentSource, PubDate … on CMS pages)."""
     out: dict[str, str] = {}
     for tag in soup.find_all("meta"):
@@ -140,7 +140,7 @@ def _meta(soup: Any) -> dict[str, str]:
     return out
 
 
-def _block_lines(element: Any) -> list[str]:
+def block_lines(element: Any) -> list[str]:
     """An element's text as the lines a reader sees: one per block, a table row's cells joined."""
     blocks: list[Block] = []
     buffer: list[str] = []
@@ -162,7 +162,7 @@ def _text_around(body: Any, root: Any) -> list[str]:
     stand_in = NavigableString("")
     root.replace_with(stand_in)
     try:
-        return _block_lines(body)
+        return block_lines(body)
     finally:
         stand_in.replace_with(root)
 

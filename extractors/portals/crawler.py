@@ -79,6 +79,8 @@ class FetchedDocument:
     size: int
     fetched_at: str
     is_new: bool
+    # The article page that published it: its title, 来源 / 发布机构, breadcrumb, date (or None).
+    page_context: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -152,6 +154,8 @@ class _Task:
     proxy: ProxyRequest | None = field(compare=False, default=None)
     # Linked only from listings that came back unchanged (so far): may be taken from the state.
     parent_unchanged: bool = field(compare=False, default=False)
+    # For an attachment: the context of the article page that links it.
+    page_context: dict[str, Any] | None = field(compare=False, default=None)
 
     @property
     def key(self) -> str:
@@ -469,7 +473,9 @@ class _SourceCrawl:
         if inline_report and outcome == "not_rechecked" and known is not None:
             self._known_document(task, known, outcome, http_status=None)
         elif inline_report:
-            self._store_inline_report(task, source, body, page_title, published, known, outcome, listing)
+            self._store_inline_report(
+                task, source, body, page_title, published, known, outcome, listing, page.context
+            )
         else:
             self._row(task, outcome, kind="page", response=source, title=page.title, published=published)
             log.info("[%s] page %s %s", self.source.id, outcome, task.url)
@@ -618,6 +624,7 @@ class _SourceCrawl:
                         date_hint=page_date or link.listing_date or task.date_hint,
                         report_candidate=True,
                         parent_unchanged=unchanged,
+                        page_context=page.context if page is not None else None,
                     )
                 continue
             if next_depth > self.source.max_depth:
@@ -753,6 +760,7 @@ class _SourceCrawl:
                 referer=task.referer,
                 fetched_at=self._now(),
                 checked_at=self._now(),
+                page_context=task.page_context,
             ),
             outcome,
             http_status=response.status,
@@ -768,6 +776,7 @@ class _SourceCrawl:
         known: UrlState | None,
         outcome: str,
         listing: bool = False,
+        page_context: dict[str, Any] | None = None,
     ) -> None:
         """A detail page whose report is its own HTML table: the page bytes are the document."""
         sha = response.sha256 or (known.sha256 if known else None) or ""
@@ -797,6 +806,7 @@ class _SourceCrawl:
                 content_type=response.content_type or None,
                 final_url=response.url if response.url != task.url else None,
                 listing=listing,
+                page_context=page_context,
             ),
             outcome,
             http_status=response.status,
@@ -831,6 +841,7 @@ class _SourceCrawl:
             size=entry.size or 0,
             fetched_at=fetched_at,
             is_new=sha in self.new_shas,
+            page_context=task.page_context or entry.page_context,
         )
         self.documents[task.url] = document
         if outcome == "new":
@@ -858,6 +869,7 @@ class _SourceCrawl:
                 kind="document",
                 format=document.format,
                 file_name=document.file_name,
+                page_context=document.page_context,
             )
         )
         log.info("[%s] document %s %s %s", self.source.id, outcome, document.format, task.url)

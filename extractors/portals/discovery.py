@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -98,6 +99,9 @@ class ParsedPage:
     has_report_table: bool
     looks_not_found: bool
     text: str = field(repr=False, default="")
+    # What the page prints around its article (title, 来源 / 发布机构, breadcrumb, date, site):
+    # the context of the reports it publishes, inline or as attachments.
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 def normalise_text(value: str) -> str:
@@ -203,7 +207,19 @@ def parse_page(url: str, body: bytes, content_type: str = "") -> ParsedPage:
             NOT_FOUND_MARKERS.search(headline) or (len(visible) < 600 and NOT_FOUND_MARKERS.search(visible))
         ),
         text=text,
+        context=_page_context(soup, candidates[0] if candidates else None, url),
     )
+
+
+def _page_context(soup: BeautifulSoup, title: str | None, url: str) -> dict[str, Any]:
+    """The page's context as the extraction record carries it (documents.furniture)."""
+    from extractors.documents.furniture import context_of_soup
+
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    context = context_of_soup(soup, title).as_dict()
+    context["url"] = url
+    return context
 
 
 def links_in_fragment(base_url: str, fragment: str) -> list[Link]:

@@ -37,6 +37,8 @@ class ManifestRow:
     kind: str = "document"
     format: str | None = None
     file_name: str | None = None
+    # The article page that published the document (title, 来源 / 发布机构, breadcrumb, date).
+    page_context: dict[str, Any] | None = None
 
 
 class ManifestWriter:

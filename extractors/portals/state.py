@@ -57,6 +57,7 @@ class UrlState:
     content_type: str | None = None
     final_url: str | None = None
     listing: bool | None = None
+    page_context: dict[str, Any] | None = None
 
     @property
     def has_validators(self) -> bool:

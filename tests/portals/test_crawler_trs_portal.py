@@ -49,7 +49,11 @@ def _page(title: str, body: str, *, charset: str = "utf-8", script: str = "") ->
 
 
 def _detail(title: str, date: str, body: str) -> str:
-    return _page(title, f"<div class='info'>发布时间：{date}</div><div class='content'>{body}</div>")
+    return _page(
+        title,
+        "<div class='position'>当前位置：首页 &gt; 政务公开 &gt; 财政预决算</div>"
+        f"<div class='info'>发布时间：{date}　来源：某某区财政局</div><div class='content'>{body}</div>",
+    )
 
 
 def _listing(
@@ -246,6 +250,26 @@ def test_document_metadata_comes_from_headers_pages_and_listings(
     assert Path(inline.raw_path).read_bytes().startswith(b"<!DOCTYPE html>")
     assert inline.file_name == "t20240118_4.html"
     assert FetchedDocument.from_dict(json.loads(json.dumps(first.to_dict()))) == first
+
+
+def test_each_document_keeps_the_article_page_that_published_it(
+    trs_run: tuple[CrawlResult, FixturePortal, Settings],
+) -> None:
+    """An attachment named "附件1" says nothing of its unit or year; the page linking it does."""
+    result, portal, settings = trs_run
+    docs = _by_url(result)
+    attachment = docs[portal.url(DOWNLOAD + "101")].page_context
+    assert attachment is not None
+    assert attachment["title"] == "某某局2023年度项目支出绩效自评表"
+    assert attachment["publisher"] == "某某区财政局"
+    assert attachment["published"] == "2024-01-15"
+    assert attachment["breadcrumb"] == ["首页", "政务公开", "财政预决算"]
+    assert attachment["url"] == portal.url(f"{COLUMN}/202401/t20240115_1.html")
+    inline = docs[portal.url(f"{COLUMN}/202401/t20240118_4.html")].page_context
+    assert inline is not None and inline["title"] == "某某中心2023年度项目支出绩效自评表"
+    manifest = read_manifest(settings.manifest_dir / "fixture-trs.jsonl")
+    rows = [row for row in manifest if row["url"] == portal.url(DOWNLOAD + "101")]
+    assert rows and rows[0]["page_context"]["publisher"] == "某某区财政局"
 
 
 def test_repost_is_stored_once_with_both_urls_recorded(
