@@ -45,6 +45,12 @@
     {%- endfor %}
 {%- endmacro %}
 
+{#- The documents (sha256) a build's batch extracted: their every report is re-ranked, so that a
+    bundle read again as fewer reports loses the ones it no longer holds. -#}
+{% macro documents_in_batch() -%}
+    select sha256 from {{ ref('stg_document_extractions') }} as batch where {{ unpublished('batch') }}
+{%- endmacro %}
+
 {#- on-run-start: the ledger of published builds, empty in a new (or rebuilt) warehouse. -#}
 {% macro ensure_published_builds() %}
     {%- if execute -%}

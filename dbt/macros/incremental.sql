@@ -44,6 +44,17 @@
     new validation results (a quarantine in effect or lifted). -#}
 {% macro cleared_reports_in_batch() -%}
     {{ reports_in_batch(['stg_document_extractions', 'stg_quality_results']) }}
+    union
+    select report_id from {{ ref('stg_document_extractions') }}
+    where sha256 in ({{ documents_in_batch() }})
+{%- endmacro %}
+
+{#- Post-hook of stg_documents: a report of a document this build re-ranked that the build did
+    not rewrite is one the document's latest extraction no longer holds. -#}
+{% macro prune_superseded_reports() -%}
+    delete from {{ this }} as held
+    where held.build_id <> {{ build_id() }}
+      and held.sha256 in (select sha256 from {{ this }} where build_id = {{ build_id() }})
 {%- endmacro %}
 
 {#- Post-hook of int_reports_cleared: a report of the batch that is no longer cleared

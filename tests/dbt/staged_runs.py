@@ -334,3 +334,42 @@ def write_staged_run(staging_dir: Path, run_id: str, tables: dict[str, list[dict
     run_dir = staging_dir / f"run={run_id}"
     write_batch(run_dir, tables)
     return run_dir
+
+
+BUNDLE_SHA = "b0" * 32
+
+
+def bundle_report_ids(count: int) -> list[str]:
+    """The report ids of a bundle document's first ``count`` reports (extractors.staging)."""
+    from extractors.staging import report_id_for
+
+    return sorted(report_id_for(BUNDLE_SHA, index) for index in range(count))
+
+
+def bundle_tables(run_id: str, count: int) -> dict[str, list[dict]]:
+    """One document holding ``count`` project reports of one unit (a bundle), each clean."""
+    from extractors.staging import report_id_for
+
+    at = datetime(2026, 12, int(run_id[8:10]), 2, 30)
+    tables: dict[str, list[dict]] = {"documents": [], "reports": [], "budget_facts": [], "indicators": []}
+    for index in range(count):
+        report_id = report_id_for(BUNDLE_SHA, index)
+        tables["documents"].append(
+            _document(report_id, run_id, at, sha256=BUNDLE_SHA, report_index=index, report_count=count)
+        )
+        tables["reports"].append(
+            _report(
+                report_id,
+                run_id,
+                sha256=BUNDLE_SHA,
+                project_name=f"项目{index + 1}",
+                self_score=None,
+                grade=None,
+            )
+        )
+        tables["budget_facts"] += _facts(
+            report_id,
+            run_id,
+            [("total", "adjusted_budget", None, 10.0 + index), ("total", "executed", None, 9.0)],
+        )
+    return tables

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from staged_runs import (
     R_BADREC,
     R_BADYEAR,
@@ -18,6 +19,8 @@ from staged_runs import (
     RUN_1,
     RUN_2,
     RUN_3,
+    bundle_report_ids,
+    bundle_tables,
     run_1_tables,
     run_2_tables,
     run_3_tables,
@@ -26,7 +29,7 @@ from staged_runs import (
 
 from expectations import validate_run
 from extractors.publish import prepare_build, publish
-from extractors.settings import Settings
+from extractors.settings import PROJECT_ROOT, Settings
 from extractors.warehouse import (
     DbtBuildResult,
     DbtRunOptions,
@@ -355,7 +358,12 @@ def test_incremental_build_reads_only_new_runs_and_matches_the_full_build(
     dbt_build(settings)
     with duckdb.connect(str(settings.build_path), read_only=True) as rebuilt:
         assert tables(rebuilt) == tables(warehouse)
-        assert rebuilt.execute("select version from staging.model_version").fetchall() == [("4",)]
+        wanted = str(
+            yaml.safe_load((PROJECT_ROOT / "dbt" / "dbt_project.yml").read_text("utf-8"))["vars"][
+                "model_version"
+            ]
+        )
+        assert rebuilt.execute("select version from staging.model_version").fetchall() == [(wanted,)]
 
 
 def test_data_tests_check_the_unpublished_batch_and_a_sweep_checks_every_row(tmp_path: Path) -> None:
@@ -526,3 +534,37 @@ def test_region_seed_is_what_the_gazetteer_gives() -> None:
     with seed.open(encoding="utf-8") as handle:
         committed = [{key: value for key, value in row.items()} for row in csv.DictReader(handle)]
     assert committed == region_division_rows(), "regenerate with extractors.warehouse.write_region_seed"
+
+
+def test_a_bundle_read_again_as_fewer_reports_leaves_none_behind(tmp_path: Path) -> None:
+    """A document staged as three reports (a bundle), then re-extracted as two: the third
+    report leaves every table, incrementally as in a full build."""
+    settings = Settings(
+        sources_file=tmp_path / "sources.yaml",
+        data_dir=tmp_path / "data",
+        warehouse_path=tmp_path / "w.duckdb",
+    )
+    first, second = "2026-12-01T02-00-00", "2026-12-02T02-00-00"
+    validate_run(write_staged_run(settings.staging_dir, first, bundle_tables(first, 3)), run_id=first)
+    dbt_build(settings)
+    publish(settings)
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as published:
+        assert sorted(_column(published, "select report_id from marts.dim_report")) == bundle_report_ids(3)
+        assert _column(published, "select distinct report_count from marts.dim_report") == [3]
+    prepare_build(settings)
+    validate_run(write_staged_run(settings.staging_dir, second, bundle_tables(second, 2)), run_id=second)
+    dbt_build(settings)
+    checked = (*INCREMENTAL_CHECKED, "staging.int_reports_cleared", "staging.stg_documents")
+    with duckdb.connect(str(settings.build_path), read_only=True) as incremental:
+        for table in ("marts.dim_report", "staging.stg_documents", "staging.int_reports_cleared"):
+            assert sorted(_column(incremental, f"select report_id from {table}")) == bundle_report_ids(2), (
+                table
+            )
+        assert _column(
+            incremental,
+            f"select count(*) from marts.fct_budget_execution where report_id = '{bundle_report_ids(3)[2]}'",
+        ) == [0]
+        after_batch = {table: _comparable_rows(incremental, table) for table in checked}
+    dbt_build(settings, options=DbtRunOptions(full_refresh=True))
+    with duckdb.connect(str(settings.build_path), read_only=True) as rebuilt:
+        assert {table: _comparable_rows(rebuilt, table) for table in checked} == after_batch

@@ -37,6 +37,20 @@ with reports as (
         documents.page_count,
         documents.extractor_version,
         documents.extracted_at,
+        documents.report_index,
+        documents.report_count,
+        documents.pages,
+        documents.sheets,
+        documents.page_title,
+        documents.page_publisher,
+        documents.page_breadcrumb,
+        documents.page_published,
+        reports.title as report_title,
+        reports.unit_name_origin,
+        reports.fiscal_year_origin,
+        reports.budget_execution_rate,
+        reports.budget_execution_weight,
+        reports.budget_execution_score,
         reports.run_id
     from {{ ref('int_reports_latest') }} as reports
     inner join {{ ref('stg_documents') }} as documents

@@ -6,5 +6,5 @@
     ['actual_text', 'varchar'], ['target_op', 'varchar'], ['target_value', 'double'],
     ['target_unit', 'varchar'], ['actual_value', 'double'], ['actual_unit', 'varchar'],
     ['weight', 'double'], ['score', 'double'], ['deviation_reason', 'varchar'],
-    ['evidence', 'varchar'], ['origin', 'varchar'], ['run_id', 'varchar'],
+    ['evidence', 'varchar'], ['origin', 'varchar'], ['run_id', 'varchar'], ['page', 'integer'],
 ], skip_loaded_runs=true) }}
