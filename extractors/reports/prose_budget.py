@@ -62,7 +62,7 @@ _SUBTOTAL = re.compile(r"总计|合计|小计|共计|累计")
 _LEADING_FILLER = re.compile(
     r"^(?:[:：、，,；;]|其中|具体包括|具体为|包括|分别为|分别是|分别|主要用于|及|和|以及|另)+"
 )
-_TRAILING_FILLER = re.compile(r"(?:共计|合计|共|计|为|达|约|金额|资金|的)+$")
+_TRAILING_FILLER = re.compile(r"(?:共计|合计|总计|为|达|约|金额|资金|的)+$")
 # "1.养老机构运营补贴项目：" / "（2）社会工作服务站项目：" opens the paragraph of one named part.
 _ITEM_LEAD = re.compile(
     r"^\s*(?:\d+\s*[.、．]|[（(]\s*\d+\s*[）)]|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
@@ -127,6 +127,7 @@ class _Sentence:
     list_stage: str | None = None
     list_head: int | None = None
     list_of_projects: bool = False
+    rest_text: str = ""  # the sentence after the amount being read
     members: list[Mention] = field(default_factory=list)
     previous: Mention | None = None
 
@@ -361,6 +362,7 @@ def _read_sentence(
     for match in _AMOUNT.finditer(sentence):
         span = sentence[cursor : match.start()]
         rest = sentence[match.end() :]
+        state.rest_text = rest
         rest_pieces = _pieces(rest)
         rest_clause = rest_pieces[0]
         if not rest_clause and len(rest_pieces) > 1 and not _AMOUNT.search(rest_pieces[1]):
@@ -499,7 +501,7 @@ def _judge(
         in_list = False
     if not named and in_list:
         item = _clean_item(_member_name(span, head if strength == 2 else clause, lex), lex)
-        used_for = re.match(r"^(?:全部|主要)?用于(?P<name>[^，,；;。]{2,40})", rest_clause)
+        used_for = re.match(r"^(?:全部|主要)?用于(?P<name>[^，,；;。]{2,40})", state.rest_text)
         if item is None and used_for:
             item = _clean_item(used_for.group("name"), lex)
         if item is not None:

@@ -6,6 +6,7 @@ order and evidence strings do not matter, every value does.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -22,7 +23,13 @@ INDICATOR_FIELDS = (
 
 
 def rounded(value: Any) -> Any:
-    return round(float(value), 2) if isinstance(value, int | float) and not isinstance(value, bool) else value
+    """Numbers to 2 decimals, texts with their white space folded away (the contract compares texts
+    "after folding white space"), anything else as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return round(float(value), 2)
+    if isinstance(value, str):
+        return re.sub(r"\s+", "", value)
+    return value
 
 
 def fact_counts(record: dict[str, Any]) -> Counter:
