@@ -467,7 +467,7 @@ class _SourceCrawl:
         self._page_shas.add(sha)
         page_title = self._report_title(page, task)
         published = page.published_at or task.date_hint or date_from_url(task.url)
-        inline_report = page.has_report_table and self._page_is_report(page, task)
+        inline_report = self._is_inline_report(page) and self._page_is_report(page, task)
         report_title = page_title if self._page_is_report(page, task) else None
         listing = self._follow_page(task, page, published, report_title, unchanged=unchanged)
         if inline_report and outcome == "not_rechecked" and known is not None:
@@ -667,6 +667,14 @@ class _SourceCrawl:
         """
         return any(_column_contains(start, url) for start in self._start_columns)
 
+    @staticmethod
+    def _is_inline_report(page: ParsedPage) -> bool:
+        """The page prints a report: a self-evaluation table, or a narrative report with no attachment
+        beside it (a page that links its report as a file is only the file's cover)."""
+        if page.has_report_table:
+            return True
+        return page.has_report_narrative and not any(is_attachment_url(link.url) for link in page.links)
+
     def _page_is_report(self, page: ParsedPage, task: _Task) -> bool:
         primary = page.title_candidates[:1]
         return self.rule.includes(*page.title_candidates, task.title_hint) and not self.rule.excludes(
@@ -712,7 +720,7 @@ class _SourceCrawl:
             body = response.read_body()
             response.discard()
             page = parse_page(response.url, body, response.content_type)
-            leads_on = page.has_report_table or any(is_attachment_url(link.url) for link in page.links)
+            leads_on = self._is_inline_report(page) or any(is_attachment_url(link.url) for link in page.links)
             if not page.looks_not_found and not leads_on:
                 failure = FetchFailed(
                     "error",

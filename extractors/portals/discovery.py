@@ -54,6 +54,21 @@ INLINE_REPORT_MARKERS = (
     "实际完成值",
     "绩效指标",
 )
+# Words of the outline a narrative self-evaluation walks (一、绩效目标分解下达情况 / 二、绩效目标完成情况分析
+# / (一)资金投入情况分析 …): an article printing three of them and an amount is the report itself.
+NARRATIVE_REPORT_MARKERS = (
+    "绩效目标",
+    "完成情况",
+    "自评",
+    "资金投入",
+    "执行情况",
+    "到位",
+    "绩效指标",
+    "产出指标",
+    "效益指标",
+    "满意度",
+)
+_AMOUNT = re.compile(r"\d(?:\.\d+)?\s*万?元")
 NOT_FOUND_MARKERS = re.compile(
     r"(?<![\d.])404(?![\d.万元号])|not\s*found|页面不存在|页面未找到|网页不存在|找不到(该|您)?(页面|网页|文件)|"
     r"(信息|文章|内容|页面)(已被?删除|不存在)|访问的页面",
@@ -98,6 +113,8 @@ class ParsedPage:
     links: list[Link]
     has_report_table: bool
     looks_not_found: bool
+    # The article is a narrative report in its own right (outline words and amounts, no table).
+    has_report_narrative: bool = False
     text: str = field(repr=False, default="")
     # What the page prints around its article (title, 来源 / 发布机构, breadcrumb, date, site):
     # the context of the reports it publishes, inline or as attachments.
@@ -203,6 +220,7 @@ def parse_page(url: str, body: bytes, content_type: str = "") -> ParsedPage:
         published_at=_published_date(soup, visible),
         links=links_in(soup, base),
         has_report_table=any(_is_report_table(table) for table in soup.find_all("table")),
+        has_report_narrative=_is_report_narrative(visible),
         looks_not_found=bool(
             NOT_FOUND_MARKERS.search(headline) or (len(visible) < 600 and NOT_FOUND_MARKERS.search(visible))
         ),
@@ -309,6 +327,11 @@ def _published_date(soup: BeautifulSoup, visible: str) -> str | None:
         if labelled:
             return find_date(labelled.group(2))
     return None
+
+
+def _is_report_narrative(visible: str) -> bool:
+    text = normalise_text(visible)
+    return sum(marker in text for marker in NARRATIVE_REPORT_MARKERS) >= 3 and bool(_AMOUNT.search(text))
 
 
 def _is_report_table(table: Tag) -> bool:

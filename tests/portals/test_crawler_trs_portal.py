@@ -93,7 +93,14 @@ REPORTS = {
     "/202401/t20240123_9.html": (GBK_TITLE, "2024-01-23"),
     "/202401/t20240124_10.html": ("2024年部门预算公开", "2024-01-24"),
     "/202401/t20240125_11.html": ("某某院2023年度绩效自评报告（慢）", "2024-01-25"),
+    "/202401/t20240126_12.html": ("某某站2023年度转移支付绩效自评报告", "2024-01-26"),
 }
+# A narrative report printed as the article itself: outline headings and amounts, no table.
+INLINE_NARRATIVE = (
+    "<p>一、绩效目标分解下达情况</p><p>下达资金120万元，用于村道维修。</p>"
+    "<p>二、绩效目标完成情况分析</p><p>（一）资金投入情况分析。资金120万元已全部到位，执行情况良好。</p>"
+    "<p>（二）绩效指标完成情况分析。产出指标：维修村道3公里。</p>"
+)
 DOWNLOAD = "/module/download/downfile.jsp?classid=0&filename="
 
 
@@ -137,6 +144,9 @@ def build_trs_portal(portal: FixturePortal) -> None:
     detail["/202401/t20240118_4.html"] = _detail(
         REPORTS["/202401/t20240118_4.html"][0], "2024-01-18", INLINE_TABLE
     )
+    detail["/202401/t20240126_12.html"] = _detail(
+        REPORTS["/202401/t20240126_12.html"][0], "2024-01-26", INLINE_NARRATIVE
+    )
     detail["/202401/t20240119_5.html"] = _detail(
         REPORTS["/202401/t20240119_5.html"][0], "2024-01-19", f'<a href="{DOWNLOAD}201">附件</a>'
     )
@@ -171,6 +181,8 @@ def build_trs_portal(portal: FixturePortal) -> None:
         route = portal.add(f"{COLUMN}{path}", html)
         if path.endswith("_4.html"):
             route.etag = '"inline-v1"'
+        elif path.endswith("_12.html"):
+            route.etag = '"narrative-v1"'
 
 
 def trs_source(portal: FixturePortal, **overrides: object) -> SourceConfig:
@@ -223,6 +235,7 @@ def test_finds_every_report_and_skips_the_notice(
         portal.url(DOWNLOAD + "201"): "pdf",
         portal.url(DOWNLOAD + "103"): "pdf",
         portal.url(f"{COLUMN}/202401/P020240123.pdf"): "pdf",
+        portal.url(f"{COLUMN}/202401/t20240126_12.html"): "html",
     }
     assert {url: d.format for url, d in docs.items()} == expected
     # The notice trap: neither the notice page nor its template attachment was requested.

@@ -133,6 +133,16 @@ def test_page_reading_titles_dates_tables_and_soft_404() -> None:
     assert not layout_only.has_report_table
 
 
+def test_a_narrative_article_is_a_report_and_a_notice_is_not() -> None:
+    narrative = (
+        "<h1>某局2023年度绩效自评报告</h1><p>一、绩效目标分解下达情况</p><p>下达资金56万元。</p>"
+        "<p>二、绩效目标完成情况分析</p><p>资金已全部到位。</p>"
+    )
+    assert parse_page(BASE + "a.html", narrative.encode()).has_report_narrative
+    notice = "<h1>关于开展绩效自评工作的通知</h1><p>各单位：请对照绩效目标开展自评，报送完成情况。</p>"
+    assert not parse_page(BASE + "b.html", notice.encode()).has_report_narrative
+
+
 @pytest.mark.parametrize(
     ("url", "date"),
     [
