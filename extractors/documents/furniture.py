@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from extractors.documents.model import Document, Paragraph, Table
 from extractors.normalize.text import compact, fold_space
 
 # Labels that introduce the publishing unit on an article page, most specific first.
@@ -31,6 +32,11 @@ _HOST_LABEL = re.compile(r"(?:主办单位|主办|网站主办)\s*[:：]\s*(?P<v
 _DATE = re.compile(
     r"(?:发布时间|发布日期|生成日期|成文日期|日期|时间)\s*[:：\]]?\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})"
     r"\s*[-/.月]\s*(?P<d>\d{1,2})"
+)
+# The footer every portal prints under an article, and so every page printed or saved from one.
+_FOOTER_LINE = re.compile(
+    r"网站地图|联系我们|使用帮助|打印本页|关闭窗口|【\s*打印\s*】|【\s*关闭\s*】|分辨率|版权所有|ICP\s*备|"
+    r"网站标识码|公网安备|主办单位\s*[:：]|承办单位\s*[:：]|技术支持\s*[:：]|政府网站找错"
 )
 _BREADCRUMB = re.compile(r"(?:您(?:当前)?(?:的|所在的?)?位置|当前位置)\s*[:：]?\s*(?P<path>.+)$")
 
@@ -130,6 +136,36 @@ def context_from_lines(
         breadcrumb=breadcrumb,
         published=published,
     )
+
+
+def set_printed_footer_aside(document: Document) -> None:
+    """Move the site footer that closes a printed web page (and everything after its first line)
+    from the document's blocks to its furniture: a report's last heading must not take "网站地图 |
+    联系我们" for its text.  Only a run of blocks that starts with a footer line and holds nothing
+    but short lines is moved, so a report that merely mentions 联系我们 keeps its text."""
+    blocks = document.blocks
+    start = len(blocks)
+    for index in range(len(blocks) - 1, max(len(blocks) - _FOOTER_SCAN_BLOCKS, -1), -1):
+        lines = _block_lines(blocks[index])
+        if any(len(compact(line)) > _FOOTER_LINE_MAX for line in lines):
+            break
+        if any(_FOOTER_LINE.search(line) and not line.rstrip().endswith("。") for line in lines):
+            start = index
+    if start == len(blocks):
+        return
+    for block in blocks[start:]:
+        document.furniture.extend(_block_lines(block))
+    del blocks[start:]
+
+
+_FOOTER_SCAN_BLOCKS = 8
+_FOOTER_LINE_MAX = 40
+
+
+def _block_lines(block: Paragraph | Table) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [block.text]
+    return [" | ".join(compact(c) for c in row if c) for row in block.rows]
 
 
 def context_of_soup(soup: Any, title: str | None = None) -> PageContext:

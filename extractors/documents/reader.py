@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractors.documents.detect import detect_format
+from extractors.documents.furniture import set_printed_footer_aside
 from extractors.documents.limits import DEFAULT_LIMITS, ReaderLimits
 from extractors.documents.model import Document, DocumentError, Paragraph
 
@@ -23,7 +24,18 @@ def read_text_file(path: Path) -> Document:
 
 
 def read_document(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
-    """Read any supported file; raises DocumentError with a specific kind otherwise."""
+    """Read any supported file; raises DocumentError with a specific kind otherwise.
+
+    A web page printed or saved as PDF / Word ends in the site's footer (打印本页, 网站地图, 主办单位):
+    those lines become the document's furniture, as an HTML reader keeps them, never the report's
+    last paragraph."""
+    document = _read_by_format(path, limits)
+    if document.format in ("pdf", "docx", "doc"):
+        set_printed_footer_aside(document)
+    return document
+
+
+def _read_by_format(path: Path, limits: ReaderLimits) -> Document:
     kind = detect_format(path)
     if kind == "empty":
         raise DocumentError("empty", "the file has no content")

@@ -31,7 +31,7 @@ def page_context(document: Document) -> PageContext:
     lines = list(document.furniture) + _top_lines(document)
     site = None
     if not (document.meta.get("SiteName") or document.meta.get("sitename")):
-        if document.furniture:
+        if document.format == "html" and document.furniture:
             site = document.furniture[0]
         elif document.format in ("pdf", "docx", "doc"):
             site = _printed_site_header(document)

@@ -8,6 +8,7 @@ text below, or name a rate in passing ("资金到位率为100%").
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from extractors.documents.model import Document, Paragraph
@@ -44,7 +45,7 @@ _CLASS = (
 # 成本指标 sits under 产出指标 in tables and most outlines: a 二级 class unless a heading makes it 一级.
 _LEVEL1_CLASSES = re.compile(r"^(?:产出|效益|满意度)指标$")
 _CLASS_LINE = re.compile(
-    rf"^(?:\d+\s*[.、．]|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]|[①②③④⑤⑥⑦⑧⑨⑩])?\s*(?P<cls>{_CLASS})"
+    rf"^(?:\d+\s*[.、．]|[（(]\s*[\d一二三四五六七八九十]+\s*[）)]|[①②③④⑤⑥⑦⑧⑨⑩])?\s*(?P<pre>产出|效益)?(?P<cls>{_CLASS})"
     rf"(?:[（(](?P<sub>{_CLASS})[）)])?\s*[:：](?P<rest>.+)$"
 )
 _CLASS_HEADING = re.compile(rf"^(?P<cls>{_CLASS})[;；:：。]?$")
@@ -64,17 +65,109 @@ _AMOUNT_TEXT = re.compile(r"\d\s*(?:万元|元)")
 _SPENT_CUE = re.compile(r"支出|拨付|执行|支付|使用|发放")
 
 
+_TARGET_VALUE_NAME = re.compile(r"(?:绩效)?(?:年初|年度|全年)?(?:目标|指标)值(?:为|是)?$")
+_ACHIEVED_STATEMENT = re.compile(r"^(?:全年|年度)?(?:已|实际|已经)")
+_OPERATORS = {"≥": ">=", ">=": ">=", "不低于": ">=", "不少于": ">=", "≤": "<=", "<=": "<=", "不超过": "<=",
+              "不高于": "<=", "大于": ">", "超过": ">", "小于": "<"}  # fmt: skip
+# A result stated in words only ("残疾人康复服务水平有所提高"): an actual with no figure.
+_WORDED_RESULT = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff、“”（）()]{2,30}?)(?P<result>(?:有所|明显|显著|进一步|不断)"
+    r"(?:提高|提升|改善|增强|增加|降低|下降|优化))$"
+)
+_PROGRESS_NAME = re.compile(r"^(?:完成进度|完成率|完成比例|进度)(?:为|达到?)?$")
+_NAME_FRAGMENT_MAX = 4
+# A results line grouped by goal rather than class ("1.资金目标:(1)某项目资金拨付率100%。…及时率71.86%"):
+# its rates are indicators under the goal as printed; goal statements (总体目标 …) state targets, not
+# results, and are left to the tables.
+_GOAL_LINE = re.compile(r"^\d+\s*[.、．]\s*(?P<goal>[\u4e00-\u9fff]{2,4}目标)\s*[:：](?P<rest>.+)$")
+_STATED_GOAL = re.compile(r"^(?:总体|绩效|年度|整体|长期|中期|区域|预期|项目)目标$")
+_RATE_NAME = re.compile(r"(?:率|度)$")
+_ENUMERATOR = re.compile(r"^(?:[（(]\s*\d+\s*[）)]|[①②③④⑤⑥⑦⑧⑨⑩])")
+
+
+_NUMBERING_STYLES = (
+    ("arabic", re.compile(r"^\d+\s*[.、．]")),
+    ("paren-arabic", re.compile(r"^[（(]\s*\d+\s*[）)]")),
+    ("paren-chinese", re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[）)]")),
+    ("chinese", re.compile(r"^[一二三四五六七八九十]+\s*[、.．]")),
+    ("circled", re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩]")),
+)
+_LEVEL1_CLASS_START = re.compile(r"^(?:产出|效益|满意度)指标")
+
+
+def _numbering_style(text: str) -> str | None:
+    return next((style for style, pattern in _NUMBERING_STYLES if pattern.match(text)), None)
+
+
+def _level1_class_numbering(paragraphs: list[Paragraph]) -> set[str]:
+    """Numbering styles the document gives its 一级 classes ("2.产出指标…"): a 成本指标 numbered the
+    same way ("1.成本指标:…") is their sibling, the 2021 framework's 一级 成本指标."""
+    styles = set()
+    for paragraph in paragraphs:
+        text = fold_width(compact(paragraph.text)).replace(" ", "")
+        style = _numbering_style(text)
+        if style and _LEVEL1_CLASS_START.match(_NUMBERING_STYLES_BY_NAME[style].sub("", text, count=1)):
+            styles.add(style)
+    return styles
+
+
+_NUMBERING_STYLES_BY_NAME = dict(_NUMBERING_STYLES)
+
+
+def _class_parts(rest: str) -> list[str]:
+    """The statements of a class line, one per indicator: split at 、，；。 except where a short piece
+    with no figure is part of the next one's name ("下达省、市、区财政补助…")."""
+    pieces = re.split(r"([、；;，,。])", rest.rstrip("。."))
+    parts: list[str] = []
+    carried = ""
+    for index in range(0, len(pieces), 2):
+        piece = carried + pieces[index]
+        delimiter = pieces[index + 1] if index + 1 < len(pieces) else ""
+        fragment = pieces[index]
+        if delimiter == "、" and len(fragment) <= _NAME_FRAGMENT_MAX and not _QUANTITY.search(fragment):
+            carried = piece + delimiter
+            continue
+        carried = ""
+        parts.append(piece)
+    if carried:
+        parts.append(carried)
+    return parts
+
+
 def _class_items(rest: str) -> list[tuple[str, dict[str, Any]]]:
     """(name, value fields) of each indicator in a class line's text: "敬老院提升改造项目3个、救助站改造
     项目1个" → two; "学校满意度大于年度指标值≥95%" → a target with its actual in words."""
-    items = []
-    for part in re.split(r"[、；;，,]", rest.rstrip("。.")):
+    items: list[tuple[str, dict[str, Any]]] = []
+    awaiting_actual: dict[str, Any] | None = None  # the last item stated by its 目标值 only
+    for part in _class_parts(rest):
         part = _SUBJECT.sub("", part.strip())
         matches = list(_QUANTITY.finditer(part))
-        if not part or not matches:
+        if part and not matches:
+            worded = _WORDED_RESULT.match(part)
+            if worded:
+                items.append((worded.group("name"), {"actual_text": worded.group("result")}))
+            awaiting_actual = None
+            continue
+        if not part:
             continue
         match = matches[-1]
-        name = part[: match.start()]
+        name = _ENUMERATOR.sub("", part[: match.start()])
+        value = float(match.group("num"))
+        unit = match.group("unit")
+        op = match.group("op") or ""
+        printed = part[match.start() : match.end()]
+        if awaiting_actual is not None:
+            # "…目标值2373.51万元。已下达补助2373.51万元，完成进度100%": the next statement of the
+            # same unit is its actual, and a progress rate after it describes the same item.
+            if _ACHIEVED_STATEMENT.match(name) and unit == awaiting_actual["target_unit"]:
+                awaiting_actual.update(actual_text=printed, actual_value=value, actual_unit=unit)
+                continue
+            if _PROGRESS_NAME.match(name):
+                continue
+            awaiting_actual = None
+        target_named = _TARGET_VALUE_NAME.search(name)
+        if target_named:
+            name = name[: target_named.start()]
         words = _ACTUAL_WORDS.search(name)
         actual_words = None
         if words:
@@ -83,10 +176,15 @@ def _class_items(rest: str) -> list[tuple[str, dict[str, Any]]]:
         name = re.sub(r"(?:为|是|达到|达|共|累计|完成)$", "", name).strip()
         if len(name) < 2 or not re.search(r"[\u4e00-\u9fff]", name):
             continue
-        value = float(match.group("num"))
-        unit = match.group("unit")
-        op = match.group("op") or ""
-        printed = part[match.start() : match.end()]
+        if target_named:
+            fields = {
+                "target_text": printed, "target_value": value, "target_unit": unit,
+                "target_op": _OPERATORS.get(op),
+                "actual_text": None, "actual_value": None, "actual_unit": None,
+            }  # fmt: skip
+            items.append((name, fields))
+            awaiting_actual = fields
+            continue
         if op in (*_AT_LEAST, "大于") or actual_words:
             fields = {
                 "target_text": printed,
@@ -188,35 +286,85 @@ def _indicator(
     }
 
 
+@dataclass
+class _Section:
+    """The body under one heading, with the indicator levels and outline headings above it."""
+
+    level1: str | None
+    level2: str | None
+    name: str | None  # the heading when it names an indicator under a level
+    body: list[Paragraph]
+    heading: str | None  # the heading above the body, whatever it is
+    dimension: str | None  # the top (一、) heading above it
+
+
+# An assessment written as prose: "一、资金保障方面" > "1、县级履行支出责任情况" > "…指标评价得分4分".
+_DIMENSION_NUMBERING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+_CRITERION_SCORE = re.compile(r"指标(?:评价)?得分(?:为)?(?P<score>\d+(?:\.\d+)?)分")
+_NOT_A_CRITERION = re.compile(r"总分|总体|综合|自评结论|评价结论|结论")
+
+
+def _scored_criterion(section: _Section, body: str) -> dict[str, Any] | None:
+    """A criterion heading whose paragraph states its score: score only, the dimension as level1."""
+    if section.level1 is not None or section.heading is None or section.heading == section.dimension:
+        return None
+    match = _CRITERION_SCORE.search(body)
+    if not match or _NOT_A_CRITERION.search(section.heading):
+        return None
+    return _indicator(
+        section.heading, section.dimension, None, {"score": float(match.group("score"))}, body[:200], None
+    )
+
+
 def prose_indicators(document: Document) -> list[dict[str, Any]]:
     """Named indicators of narrative reports: indicator headings with their value, and named rates."""
     out: list[dict[str, Any]] = []
     level1: str | None = None
     level2: str | None = None
-    sections: list[tuple[str | None, str | None, str | None, list[Paragraph]]] = []
+    sections: list[_Section] = []
     current_name: str | None = None
+    heading_name: str | None = None  # the heading above the body, whatever its level
+    dimension: str | None = None  # the last 一、-level heading (资金保障方面, 项目管理方面 …)
     body: list[Paragraph] = []
     seen: set[str] = set()
+    level1_styles = _level1_class_numbering(document.paragraphs)
     for block in document.paragraphs:
         text = fold_width(compact(block.text)).replace(" ", "")
         class_line = _CLASS_LINE.match(text)
         if class_line:
-            cls, sub = class_line.group("cls"), class_line.group("sub")
-            line_level1 = cls if _LEVEL1_CLASSES.match(cls) else level1
-            line_level2 = sub or (None if _LEVEL1_CLASSES.match(cls) else cls)
+            cls, sub, pre = class_line.group("cls"), class_line.group("sub"), class_line.group("pre")
+            if pre and not _LEVEL1_CLASSES.match(cls):
+                # "产出数量指标：…" names both levels at once.
+                cls, sub = f"{pre}指标", sub or cls
+            first_level = bool(_LEVEL1_CLASSES.match(cls)) or (
+                cls == "成本指标" and _numbering_style(text) in level1_styles
+            )
+            line_level1 = cls if first_level else level1
+            line_level2 = sub or (None if first_level else cls)
             for name, fields in _class_items(class_line.group("rest")):
                 if name not in seen:
                     seen.add(name)
                     out.append(_indicator(name, line_level1, line_level2, fields, text[:200], block.page))
             continue
+        goal_line = _GOAL_LINE.match(text)
+        if goal_line and not _STATED_GOAL.match(goal_line.group("goal")):
+            for name, fields in _class_items(goal_line.group("rest")):
+                if _RATE_NAME.search(name) and name not in seen:
+                    seen.add(name)
+                    goal = goal_line.group("goal")
+                    out.append(_indicator(name, goal, None, fields, text[:200], block.page))
+            continue
         name = _heading_name(text)
         if name is None:
             body.append(block)
             continue
-        sections.append((level1, level2, current_name, body))
+        sections.append(_Section(level1, level2, current_name, body, heading_name, dimension))
         body = []
         current_name = None
         name = name.rstrip(";；。")
+        heading_name = name
+        if _DIMENSION_NUMBERING.match(text):
+            dimension = name
         level1_match = _LEVEL1.match(name)
         level2_match = _LEVEL2.match(name)
         if level1_match and "完成情况" in name:
@@ -233,11 +381,18 @@ def prose_indicators(document: Document) -> list[dict[str, Any]]:
             level1, level2 = None, None
         else:
             current_name = name
-    sections.append((level1, level2, current_name, body))
+    sections.append(_Section(level1, level2, current_name, body, heading_name, dimension))
 
-    for sec_level1, sec_level2, heading, paragraphs in sections:
+    for section in sections:
+        sec_level1, sec_level2, heading = section.level1, section.level2, section.name
+        paragraphs = section.body
         joined = "".join(fold_width(compact(p.text)).replace(" ", "") for p in paragraphs)
         page = paragraphs[0].page if paragraphs else None
+        scored = _scored_criterion(section, joined)
+        if scored is not None and scored["name"] not in seen:
+            seen.add(scored["name"])
+            out.append({**scored, "evidence": joined[:200], "page": page})
+            continue
         if heading is not None and sec_level1 is not None:
             fields = _value_fields(joined)
             if fields is None and re.match(r"^(?:产出|效益|满意度|成本)", sec_level1):

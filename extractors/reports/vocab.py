@@ -107,19 +107,20 @@ STAGES = ("prior_year_final", "initial_budget", "adjusted_budget", "executed")
 
 # Indicator table columns (pattern on the compacted header text → field).
 INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
-    (r"^一级指标|^评价指标$", "level1"),
+    (r"^一级指标|^评价指标$|^分解目标$", "level1"),
     (r"^二级指标|^评价内容$", "level2"),
     (r"^三级指标|^指标名称|^绩效指标名称|^具体指标", "name"),
     (r"^指标性质|^指标方向|^运算符号?", "op"),
     (
         r"^年度指标值|^年度目标值|^指标值|^目标值|^预期指标值|^年度绩效指标值|^全年指标值|^计划指标值|"
-        r"^全年目标值|^预期值|^计划值|^预期目标值",
+        r"^全年目标值|^预期值|^计划值|^预期目标值|^年初指标值|^年初目标值",
         "target",
     ),
     (r"^度量单位|^计量单位|^单位$", "unit"),
-    (r"^实际完成值|^全年实际值|^实际值|^完成值|^实际完成|^全年完成值|^实际达成值", "actual"),
+    (r"^(?:全年|年度)?实际完成|^全年实际值|^实际值|^完成值|^全年完成值|^实际达成值", "actual"),
     (r"^分值|^权重|^标准分|^满分|^指标分值|^指标权重", "weight"),
-    (r"^得分|^自评得分|^评价得分|^评分$", "score"),
+    # 得分系数 (%) is the share of the weight earned, not the score.
+    (r"^得分(?!系数)|^自评得分|^评价得分|^评分$|^指标得分", "score"),
     (r"^偏差原因|^未完成原因|^原因分析|^偏差", "reason"),
 )
 

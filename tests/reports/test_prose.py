@@ -199,3 +199,47 @@ def test_unit_with_a_bracketed_scope() -> None:
     )
     report, _, _ = build_report(document)
     assert report["unit_name"] == "某某市财政局（本级）"
+
+
+def test_scored_criteria_of_an_assessment_written_as_prose() -> None:
+    found = _indicators(
+        "一、资金保障方面",
+        "1、县级履行支出责任情况",
+        "本级预算安排资金为10万元。指标评价得分4分。",
+        "二、总体评价",
+        "自评总分为95分。",
+    )
+    assert list(found) == ["县级履行支出责任情况"]
+    criterion = found["县级履行支出责任情况"]
+    assert (criterion["level1"], criterion["score"]) == ("资金保障方面", 4.0)
+
+
+def test_a_class_line_with_a_target_value_and_its_result() -> None:
+    found = _indicators(
+        "1.成本指标:下达省、市、区补助资金绩效目标值300万元。已下达补助300万元,完成进度100%,无偏差。",
+        "2.产出指标分成数量指标和质量指标。",
+    )
+    assert list(found) == ["下达省、市、区补助资金"]
+    item = found["下达省、市、区补助资金"]
+    assert (item["level1"], item["target_value"], item["actual_value"]) == ("成本指标", 300.0, 300.0)
+
+
+def test_compound_class_lines_with_targets_actuals_and_worded_results() -> None:
+    found = _indicators(
+        "1、产出数量指标:第一,受助人数年初指标值为不低于100人,全年实际完成值116人。",
+        "2、社会效益指标:服务水平有所提高;群众出行便利程度明显改善。",
+    )
+    people = found["受助人数"]
+    assert (people["level1"], people["level2"]) == ("产出指标", "数量指标")
+    assert (people["target_op"], people["target_value"], people["actual_value"]) == (">=", 100.0, 116.0)
+    assert found["服务水平"]["actual_text"] == "有所提高"
+    assert found["群众出行便利程度"]["actual_text"] == "明显改善"
+
+
+def test_rates_of_a_results_line_grouped_by_goal() -> None:
+    found = _indicators(
+        "1.资金目标:(1)某村道路工程项目资金拨付率100%。已拨付资金50万元,及时率71.86%。",
+        "2.总体目标:资金到位率100%。",
+    )
+    assert set(found) == {"某村道路工程项目资金拨付率", "及时率"}
+    assert {i["level1"] for i in found.values()} == {"资金目标"}
