@@ -46,15 +46,18 @@ def page(title: str, main_html: str, *, meta: dict[str, str] | None = None) -> s
 """
 
 
-def article(title: str, published_at: dt.date, body_html: str, *, source: str = SITE_NAME) -> str:
-    """A detail page: title, 发布时间 and 来源 line, then the article body."""
+def article(title: str, published_at: dt.date, body_html: str, *, source: str | None = SITE_NAME) -> str:
+    """A detail page: title, 发布时间 and 来源 line (none when ``source`` is None), then the body."""
     date_text = published_at.isoformat()
+    source_span = f"　<span>来源：{escape(source)}</span>" if source else ""
     main = (
         f'<div class="article"><h1 class="title">{escape(title)}</h1>\n'
-        f'<div class="info"><span>发布时间：{date_text}</span>　<span>来源：{escape(source)}</span></div>\n'
+        f'<div class="info"><span>发布时间：{date_text}</span>{source_span}</div>\n'
         f'<div class="TRS_Editor">\n{body_html}\n</div></div>'
     )
-    meta = {"ArticleTitle": title, "PubDate": f"{date_text} 09:30", "ContentSource": source}
+    meta = {"ArticleTitle": title, "PubDate": f"{date_text} 09:30"}
+    if source:
+        meta["ContentSource"] = source
     return page(title, main, meta=meta)
 
 

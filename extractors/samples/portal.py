@@ -10,7 +10,12 @@ must not be taken for reports) while every published number is known.
 Layout of ``out_dir`` (served by ``extractors.samples.server``):
 * ``site/`` — the files, mirroring URL paths (downloads under ``site/files/<id>``);
 * ``site.json`` — request target → file, content type, Last-Modified, Content-Disposition;
-* ``ground_truth.jsonl`` — one line per report document (see ``build_sample_portal``).
+* ``ground_truth.jsonl`` — one line per report (see ``build_sample_portal``): a bundle file
+  gives a line per report it holds, each with its ``report_index``.
+
+Beside the generated reports the portal publishes a bundle (two project tables in one PDF) and a
+handful of real published reports (``real_reports/``: public pages rebuilt, with their hand
+labels), so that a fresh clone's ``make run`` lands real-world reports in the warehouse too.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import io
 import json
 import math
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -32,7 +38,7 @@ import yaml
 
 from extractors.samples.html_page import COLUMN_NAME, COLUMN_PATH, SITE_NAME, article, page
 from extractors.samples.record import record_for_document
-from extractors.samples.render import file_name_for, render_report
+from extractors.samples.render import file_name_for, render_bundle, render_report
 
 # Serving is re-exported here so callers have one import point for the whole portal.
 from extractors.samples.server import SamplePortal, running_sample_portal, serve_sample_portal
@@ -66,6 +72,10 @@ PUBLICATION_PLAN: tuple[tuple[str, str], ...] = (
 )
 
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "txt": "text/plain; charset=utf-8"}
+REAL_REPORTS_DIR = Path(__file__).with_name("real_reports")
+# Real published reports served beside the generated ones: (label name, format served), each
+# extracted by the project exactly as its hand label reads it (tests/e2e checks the warehouse).
+REAL_REPORTS: tuple[tuple[str, str], ...] = (("r75", "pdf"), ("r35", "docx"), ("r78", "pdf"), ("r46", "html"))
 DOWNLOAD_CONTENT_TYPE = "application/octet-stream"
 
 
@@ -240,6 +250,19 @@ def build_sample_portal(
         used_numbers.add(number)
         return number
 
+    def publish_attachment(title: str, day: dt.date, data: bytes, file_name: str, source: str | None) -> str:
+        """A detail page linking one file behind the opaque download endpoint; returns its target."""
+        detail = _detail_path(settings, day, unique_number())
+        items.append(_Item(title, day, detail))
+        opaque = f"{rng.getrandbits(64):016x}"
+        target = f"{settings.download_path}?classid={settings.download_classid}&filename={opaque}"
+        writer.add(
+            target, f"files/{opaque}", data, DOWNLOAD_CONTENT_TYPE, day, content_disposition(file_name)
+        )
+        link = f'<p>附件：<a href="{escape(target)}" title="{escape(file_name)}">{escape(file_name)}</a></p>'
+        writer.add_page(detail, article(title, day, link, source=source), day)
+        return target
+
     for index in range(n_reports):
         fmt, kind = PUBLICATION_PLAN[index % len(PUBLICATION_PLAN)]
         spec = random_report_spec(rng, kind)
@@ -268,7 +291,11 @@ def build_sample_portal(
         truth.append({
             "path": target, "file_name": file_name, "format": fmt, "sha256": record["document"]["sha256"],
             "title": spec.title, "published_at": spec.published_at.isoformat(), "record": record,
+            "report_index": 0,
         })  # fmt: skip
+
+    truth += _publish_bundle(rng, publish_attachment)
+    truth += _publish_real_reports(rng, writer, settings, items, unique_number, publish_attachment)
 
     for item, html_text in _trap_items(rng, settings, settings.notice_fiscal_year, unique_number):
         items.append(item)
@@ -292,6 +319,81 @@ def build_sample_portal(
     lines = [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in truth]
     (out_dir / GROUND_TRUTH_NAME).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out_dir
+
+
+def _publish_bundle(rng: random.Random, publish_attachment: Callable[..., str]) -> list[dict[str, Any]]:
+    """One unit's two project tables in one PDF: a line of truth per report, in file order."""
+    first = random_report_spec(rng, "project")
+    second = random_report_spec(rng, "project")
+    while second.project_name == first.project_name:
+        second = random_report_spec(rng, "project")
+    specs = [first, second]
+    data = render_bundle(specs, "pdf")
+    title = f"{first.unit_name}{first.fiscal_year}年度项目支出绩效自评表（{len(specs)}个项目）"
+    file_name = f"{first.fiscal_year}年度项目支出绩效自评表.pdf"
+    target = publish_attachment(title, first.published_at, data, file_name, SITE_NAME)
+    rows = []
+    for index, spec in enumerate(specs):
+        record = record_for_document(
+            spec, data, fmt="pdf", file_name=file_name, page_count=_pdf_page_count(data)
+        )
+        rows.append({
+            "path": target, "file_name": file_name, "format": "pdf", "sha256": record["document"]["sha256"],
+            "title": title, "published_at": first.published_at.isoformat(), "record": record,
+            "report_index": index,
+        })  # fmt: skip
+    return rows
+
+
+def _publish_real_reports(
+    rng: random.Random,
+    writer: _SiteWriter,
+    settings: PortalSettings,
+    items: list[_Item],
+    unique_number: Callable[[], int],
+    publish_attachment: Callable[..., str],
+) -> list[dict[str, Any]]:
+    """The vendored real reports: attachments behind detail pages that say no more than their own
+    title (no 来源: the label reads only what the document prints), and a real article page."""
+    import hashlib
+
+    rows = []
+    for name, fmt in REAL_REPORTS:
+        label = json.loads((REAL_REPORTS_DIR / f"{name}.label.json").read_text(encoding="utf-8"))
+        data = (REAL_REPORTS_DIR / f"{name}.{fmt}").read_bytes()
+        title = _real_title(REAL_REPORTS_DIR / f"{name}.txt")
+        day = dt.date(2024, rng.randint(3, 6), rng.randint(1, 28))
+        if fmt == "html":
+            target = _detail_path(settings, day, unique_number())
+            items.append(_Item(title, day, target))
+            writer.add(target, target.lstrip("/"), data, CONTENT_TYPES["html"], day)
+            file_name = target.rsplit("/", 1)[1]
+        else:
+            file_name = f"{title}.{fmt}"
+            target = publish_attachment(title, day, data, file_name, None)
+        record = {key: label[key] for key in ("schema_version", "report", "budget_facts", "indicators")}
+        record["document"] = {
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "file_name": file_name,
+            "format": fmt,
+            "page_count": _pdf_page_count(data) if fmt == "pdf" else None,
+            "source_url": None,
+        }
+        record["error"] = None
+        rows.append({
+            "path": target, "file_name": file_name, "format": fmt, "sha256": record["document"]["sha256"],
+            "title": title, "published_at": day.isoformat(), "record": record, "report_index": 0,
+            "real_report": name,
+        })  # fmt: skip
+    return rows
+
+
+def _real_title(text_file: Path) -> str:
+    """The title a real report's page printed (the TITLE line of its text, without notes in brackets)."""
+    for line in text_file.read_text(encoding="utf-8").splitlines():
+        if line.startswith("TITLE:"):
+            return re.sub(r"^\(.*?\)\s*", "", line.removeprefix("TITLE:").strip())
+    return text_file.stem
 
 
 def load_ground_truth(site_dir: Path) -> list[dict[str, Any]]:

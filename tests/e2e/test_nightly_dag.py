@@ -26,6 +26,7 @@ import duckdb
 import pytest
 
 from extractors.settings import PROJECT_ROOT
+from extractors.staging import report_id_for
 
 pytestmark = pytest.mark.slow
 
@@ -143,17 +144,29 @@ def test_run_prints_where_the_warehouse_is_and_what_it_holds(nightly: NightlyRun
             assert label in output
 
 
+def _report_id(doc: dict[str, Any]) -> str:
+    """The warehouse's id of a ground-truth report (a bundle's reports share the document's sha256)."""
+    return report_id_for(doc["sha256"], doc.get("report_index", 0))
+
+
 def test_every_published_report_is_in_dim_report(nightly: NightlyRuns) -> None:
+    """Generated, bundled and real reports: one dim_report row each, with the fields of its truth
+    (the real ones' hand labels)."""
     rows = _query(
         nightly.warehouse,
-        "SELECT sha256, report_kind, fiscal_year, unit_name, province, city, county,"
-        " self_score, grade, source_id FROM marts.dim_report",
+        "SELECT report_id, report_kind, fiscal_year, unit_name, province, city, county,"
+        " self_score, grade, source_id, report_index, report_count FROM marts.dim_report",
     )
-    by_sha = {row[0]: row for row in rows}
-    assert set(by_sha) == {doc["sha256"] for doc in nightly.ground_truth}
+    by_id = {row[0]: row for row in rows}
+    assert set(by_id) == {_report_id(doc) for doc in nightly.ground_truth}
+    bundle = [doc for doc in nightly.ground_truth if doc.get("report_index")]
+    assert bundle, "the sample portal publishes a bundle"
+    assert {doc.get("real_report") for doc in nightly.ground_truth} >= {"r75", "r35", "r78", "r46"}
     for doc in nightly.ground_truth:
         truth = doc["record"]["report"]
-        row = by_sha[doc["sha256"]]
+        row = by_id[_report_id(doc)]
+        assert row[10] == doc.get("report_index", 0)
+        assert row[11] == sum(1 for other in nightly.ground_truth if other["sha256"] == doc["sha256"])
         assert row[1:9] == (
             truth["report_kind"],
             truth["fiscal_year"],
@@ -178,8 +191,9 @@ def test_budget_execution_equals_ground_truth(nightly: NightlyRuns) -> None:
         rows = _query(
             nightly.warehouse,
             "SELECT line, item, prior_year_final, initial_budget, adjusted_budget, executed, execution_rate"
-            " FROM marts.fct_budget_execution b JOIN marts.dim_report r USING (report_id) WHERE r.sha256 = ?",
-            [doc["sha256"]],
+            " FROM marts.fct_budget_execution b JOIN marts.dim_report r USING (report_id)"
+            " WHERE r.report_id = ?",
+            [_report_id(doc)],
         )
         actual = {
             (row[0], row[1]): {
@@ -209,8 +223,8 @@ def test_indicator_achievement_equals_ground_truth(nightly: NightlyRuns) -> None
             nightly.warehouse,
             "SELECT name, target_op, target_value, actual_value, weight, score"
             " FROM marts.fct_indicator_achievement i JOIN marts.dim_report r USING (report_id)"
-            " WHERE r.sha256 = ?",
-            [doc["sha256"]],
+            " WHERE r.report_id = ?",
+            [_report_id(doc)],
         )
         assert Counter(key(*row) for row in rows) == expected, doc["file_name"]
 

@@ -16,9 +16,16 @@ from bs4 import BeautifulSoup
 from extractors.portals.registry import load_registry
 from extractors.samples import build_sample_portal, load_ground_truth, write_registry
 from extractors.samples.__main__ import main as samples_cli
-from extractors.samples.portal import REGISTRY_PATH
+from extractors.samples.portal import REAL_REPORTS, REGISTRY_PATH
+from extractors.samples.site_format import canonical_target as canonical
 
-LISTINGS = ["/xxgk/czyjs/index.html", "/xxgk/czyjs/index_1.html", "/xxgk/czyjs/index_2.html"]
+# 8 generated reports, the bundle, the real reports and two traps, four to a listing page.
+LISTINGS = [
+    "/xxgk/czyjs/index.html",
+    "/xxgk/czyjs/index_1.html",
+    "/xxgk/czyjs/index_2.html",
+    "/xxgk/czyjs/index_3.html",
+]
 DETAIL = re.compile(r"^/xxgk/czyjs/(\d{6})/t(\d{8})_\d+\.html$")
 
 
@@ -49,7 +56,14 @@ def test_build_refuses_bad_arguments(built_portal: Path, tmp_path: Path) -> None
 
 
 def test_ground_truth_covers_formats_and_kinds(built_portal: Path) -> None:
-    rows = load_ground_truth(built_portal)
+    everything = load_ground_truth(built_portal)
+    real = [row for row in everything if row.get("real_report")]
+    assert [row["real_report"] for row in real] == [name for name, _ in REAL_REPORTS]
+    bundle = [
+        row for row in everything if row["sha256"] in {r["sha256"] for r in everything if r["report_index"]}
+    ]
+    assert [row["report_index"] for row in bundle] == [0, 1], "one bundle file holding two reports"
+    rows = [row for row in everything if row not in real and row not in bundle]
     assert len(rows) == 8
     pairs = {(row["format"], row["record"]["report"]["report_kind"]) for row in rows}
     for fmt in ("pdf", "docx", "xlsx"):
@@ -69,10 +83,10 @@ def test_listings_paginate_like_trs(portal) -> None:  # type: ignore[no-untyped-
         response = requests.get(portal.url(path), timeout=5)
         assert response.status_code == 200
         assert response.headers["Content-Type"].startswith("text/html")
-        assert f'createPageHTML(3, {index}, "index", "html")' in response.text
+        assert f'createPageHTML({len(LISTINGS)}, {index}, "index", "html")' in response.text
         soup = BeautifulSoup(response.content, "html.parser")
         next_links = [a["href"] for a in soup.find_all("a") if a.get_text() == "下一页"]
-        if index < 2:
+        if index < len(LISTINGS) - 1:
             assert f"index_{index + 1}.html" in next_links
         else:
             assert not next_links
@@ -80,6 +94,7 @@ def test_listings_paginate_like_trs(portal) -> None:  # type: ignore[no-untyped-
 
 def test_every_listed_item_and_attachment_is_served(portal, built_portal: Path) -> None:  # type: ignore[no-untyped-def]
     truth = {row["path"]: row for row in load_ground_truth(built_portal)}
+    real_pages = {row["path"] for row in truth.values() if row.get("real_report") and row["format"] == "html"}
     titles: dict[str, str] = {}
     for path in LISTINGS:
         titles.update(
@@ -87,7 +102,7 @@ def test_every_listed_item_and_attachment_is_served(portal, built_portal: Path) 
                 portal.base_url, requests.get(portal.url(path), timeout=5).content, portal.url(path)
             )
         )
-    assert len(titles) == 10
+    assert len(titles) == 8 + 1 + len(REAL_REPORTS) + 2  # generated, the bundle, the real ones, two traps
     assert "关于开展2023年度项目支出绩效自评工作的通知" in titles, "the notice trap must be listed"
     assert sum(1 for t in titles if not re.search("绩效自评|自评报告|自评表", t)) == 1, (
         "one unrelated news item"
@@ -98,6 +113,10 @@ def test_every_listed_item_and_attachment_is_served(portal, built_portal: Path) 
         assert match and match.group(2).startswith(match.group(1)), path
         page = requests.get(portal.url(path), timeout=5)
         assert page.status_code == 200
+        if path in real_pages:  # a real article page, served as published: its own title and date
+            assert hashlib.sha256(page.content).hexdigest() == truth[path]["sha256"]
+            downloaded.add(path)
+            continue
         soup = BeautifulSoup(page.content, "html.parser")
         assert soup.find("h1").get_text() == title
         assert f"发布时间：{match.group(2)[:4]}-{match.group(2)[4:6]}-{match.group(2)[6:]}" in soup.get_text()
@@ -118,7 +137,8 @@ def test_every_listed_item_and_attachment_is_served(portal, built_portal: Path) 
             assert hashlib.sha256(page.content).hexdigest() == truth[path]["sha256"]
             downloaded.add(path)
     assert downloaded == set(truth)
-    assert portal.count(path_prefix="/module/download/", status=200) == 7
+    attachments = {row["path"] for row in truth.values() if row["path"].startswith("/module/download/")}
+    assert portal.count(path_prefix="/module/download/", status=200) == len(attachments) == 7 + 1 + 3
 
 
 def test_conditional_gets_revalidate(portal, built_portal: Path) -> None:  # type: ignore[no-untyped-def]
@@ -143,7 +163,7 @@ def test_conditional_gets_revalidate(portal, built_portal: Path) -> None:  # typ
 
 
 def test_unknown_paths_are_404(portal) -> None:  # type: ignore[no-untyped-def]
-    for path in ("/xxgk/czyjs/index_3.html", "/module/download/downfile.jsp?classid=0&filename=ffff",
+    for path in ("/xxgk/czyjs/index_4.html", "/module/download/downfile.jsp?classid=0&filename=ffff",
                  "/xxgk/czyjs/202401/t20240101_1.html", "/../site.json"):  # fmt: skip
         response = requests.get(portal.url(path), timeout=5)
         assert response.status_code == 404, path
@@ -184,4 +204,23 @@ def test_write_registry_points_at_another_base(tmp_path: Path) -> None:
 def test_cli_builds_into_the_given_directory(tmp_path: Path) -> None:
     assert samples_cli(["build", "--dir", str(tmp_path / "site"), "--n-reports", "2"]) == 0
     rows = [json.loads(line) for line in (tmp_path / "site" / "ground_truth.jsonl").read_text().splitlines()]
-    assert [row["format"] for row in rows] == ["pdf", "docx"]
+    generated = [row for row in rows if not row.get("real_report") and not row["title"].endswith("个项目）")]
+    assert [row["format"] for row in generated] == ["pdf", "docx"]
+
+
+def test_every_report_of_the_portal_extracts_to_its_truth(built_portal: Path) -> None:
+    """Generated, bundled and real reports alike: the served bytes give each report's record."""
+    from extractors.extraction import extract_document
+    from extractors.samples.site_format import SITE_FOLDER
+    from tests.reports.record_comparison import assert_extracts_to_its_truth
+
+    manifest = json.loads((built_portal / "site.json").read_text("utf-8"))
+    by_file: dict[str, list[dict]] = {}
+    for row in load_ground_truth(built_portal):
+        by_file.setdefault(row["path"], []).append(row)
+    for path, rows in by_file.items():
+        served = built_portal / SITE_FOLDER / manifest[canonical(path)]["file"]
+        records = extract_document(served)
+        assert len(records) == len(rows), path
+        for row in rows:
+            assert_extracts_to_its_truth(records[row["report_index"]], row["record"])
