@@ -67,6 +67,9 @@ NARRATIVE_REPORT_MARKERS = (
     "产出指标",
     "效益指标",
     "满意度",
+    "下达",
+    "预算",
+    "执行",
 )
 _AMOUNT = re.compile(r"\d(?:\.\d+)?\s*万?元")
 NOT_FOUND_MARKERS = re.compile(
