@@ -102,6 +102,21 @@ def score(
     return DocumentScore(*budget, *indicators, *report)
 
 
+def summary(totals: dict[str, int]) -> dict[str, float]:
+    """The scorer's TOTAL figures of summed DocumentScore counts."""
+    module = scorer()
+    bp, _, bf = module.prf(totals["budget_tp"], totals["budget_truth"], totals["budget_pred"])
+    ip, _, iff = module.prf(totals["indicators_matched"], totals["indicators_truth"], totals["indicators_pred"])
+    return {
+        "budget_p": bp,
+        "budget_f1": bf,
+        "indicators_p": ip,
+        "indicators_f1": iff,
+        "fields": totals["fields_ok"] / totals["fields_n"] if totals["fields_n"] else 0.0,
+        "report": totals["report_ok"] / totals["report_n"] if totals["report_n"] else 0.0,
+    }
+
+
 def extract_records(path: Path) -> list[dict[str, Any]]:
     from extractors.extraction import extract_document as extract
 
