@@ -164,7 +164,7 @@ _FOOTER_LINE_MAX = 40
 
 def _block_lines(block: Paragraph | Table) -> list[str]:
     if isinstance(block, Paragraph):
-        return [block.text]
+        return [line for line in block.text.splitlines() if line.strip()] or [block.text]
     return [" | ".join(compact(c) for c in row if c) for row in block.rows]
 
 

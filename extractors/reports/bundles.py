@@ -44,17 +44,24 @@ class _Start:
     block: int
     row: int
     project: str
+    unit: str  # the form's 主管部门 / 实施单位 value, "" when it prints none
+
+    def begins_another_report_than(self, previous: _Start) -> bool:
+        """Another project, or the same project name in another unit's form."""
+        if self.project != previous.project:
+            return True
+        return bool(self.unit and previous.unit and self.unit != previous.unit)
 
 
 def split_reports(document: Document) -> list[ReportPart]:
     """The document's reports in document order (one part for an ordinary document)."""
     starts = _project_starts(document.blocks)
     cuts: list[tuple[int, int]] = []
-    previous: str | None = None
+    previous: _Start | None = None
     for start in starts:
-        if previous is not None and start.project != previous:
+        if previous is not None and start.begins_another_report_than(previous):
             cuts.append((start.block, start.row))
-        previous = start.project
+        previous = start
     if starts and _department_report_before(document, starts[0]):
         cuts.insert(0, (starts[0].block, starts[0].row))
     if not cuts:
@@ -75,9 +82,26 @@ def _project_starts(blocks: list[Block]) -> list[_Start]:
                 if _PROJECT_KEY.match(text.replace(" ", "")):
                     value = next((t for t in texts[i + 1 :] if t), "")
                     if value and not _PROJECT_KEY.match(value.replace(" ", "")):
-                        out.append(_Start(b, r, compact(value).replace(" ", "")))
+                        project = compact(value).replace(" ", "")
+                        out.append(_Start(b, r, project, _form_unit(block.rows[r : r + _UNIT_ROWS])))
                     break
     return out
+
+
+_UNIT_KEY = re.compile(r"^(?:(?:地方)?主管部门|(?:项目)?实施单位|项目单位|资金使用单位)(?:名称)?$")
+_UNIT_ROWS = 4  # the unit rows follow the project row at the head of a form
+
+
+def _form_unit(rows: list[list[str | None]]) -> str:
+    """The unit a form names next to its project (主管部门 / 实施单位), folded; "" if none."""
+    for row in rows:
+        texts = [cell_text(c) for c in row]
+        for i, text in enumerate(texts):
+            if _UNIT_KEY.match(text.replace(" ", "")):
+                value = next((t for t in texts[i + 1 :] if t), "")
+                if value and not _UNIT_KEY.match(value.replace(" ", "")):
+                    return compact(value).replace(" ", "")
+    return ""
 
 
 def _department_report_before(document: Document, first: _Start) -> bool:

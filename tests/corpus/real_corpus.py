@@ -106,7 +106,9 @@ def summary(totals: dict[str, int]) -> dict[str, float]:
     """The scorer's TOTAL figures of summed DocumentScore counts."""
     module = scorer()
     bp, _, bf = module.prf(totals["budget_tp"], totals["budget_truth"], totals["budget_pred"])
-    ip, _, iff = module.prf(totals["indicators_matched"], totals["indicators_truth"], totals["indicators_pred"])
+    ip, _, iff = module.prf(
+        totals["indicators_matched"], totals["indicators_truth"], totals["indicators_pred"]
+    )
     return {
         "budget_p": bp,
         "budget_f1": bf,

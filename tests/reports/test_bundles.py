@@ -3,6 +3,7 @@ facts, in every format; a long single report and a narrative quoting a project s
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -53,6 +54,20 @@ def test_a_bundle_gives_one_record_per_report(tmp_path: Path, fmt: str, seed: in
     if fmt == "pdf":
         pages = [record["document"]["pages"] for record in records]
         assert all(pages) and pages == sorted(pages), "each report's pages, in order"
+
+
+def test_one_project_name_in_two_units_forms_is_two_reports(tmp_path: Path) -> None:
+    """Two units' forms for a project of the same name (a county and its city publish together)."""
+    first, second = _specs(21, ["project", "project"])
+    while second.unit_name == first.unit_name:
+        second = _specs(22, ["project"])[0]
+    second = dataclasses.replace(second, project_name=first.project_name)
+    path = tmp_path / "same_project.pdf"
+    path.write_bytes(render_bundle([first, second], "pdf"))
+    records = extract_document(path)
+    assert [r["report"]["unit_name"] for r in records] == [first.unit_name, second.unit_name]
+    for record, spec in zip(records, [first, second], strict=True):
+        assert_extracts_to_its_truth(record, spec_to_record(spec))
 
 
 def test_a_report_over_many_pages_stays_one(tmp_path: Path) -> None:

@@ -40,9 +40,7 @@ def scorer() -> Any:
     return real_corpus.scorer()
 
 
-@pytest.mark.parametrize(
-    ("document", "fmt"), _CASES, ids=[f"{d.family}/{d.name}.{fmt}" for d, fmt in _CASES]
-)
+@pytest.mark.parametrize(("document", "fmt"), _CASES, ids=[f"{d.family}/{d.name}.{fmt}" for d, fmt in _CASES])
 def test_document_reads_no_worse_than_its_floor(
     document: real_corpus.RealDocument, fmt: str, baselines: dict[str, dict[str, int]], scorer: Any
 ) -> None:
