@@ -9,6 +9,10 @@ from dataclasses import dataclass
 class QualitySettings:
     """Thresholds of the suites; the defaults follow DOMAIN.md and the extraction contract."""
 
+    # A batch of at least this many reports, every one quarantined, points at a broken extractor
+    # or portal rather than at bad reports: the run stops before publishing.  A smaller batch
+    # (one bad report on a quiet night) publishes, its reports queryable in quality.held_out_*.
+    min_reports_to_stop_when_all_quarantined: int = 5
     min_fiscal_year: int = 2000
     max_fiscal_year: int = 2100
     max_self_score: float = 100.0

@@ -88,15 +88,17 @@ def build_suites(settings: QualitySettings) -> tuple[Suite, ...]:
                 {"min_value": settings.min_fiscal_year, "max_value": settings.max_fiscal_year},
             ),
             _present("fiscal_year_present", "fiscal_year", "warn", "fiscal_year"),
+            # A report that names no unit (or no kind) still publishes its facts, flagged: a
+            # missing field is no reason to hold back what the report does print.
             Rule(
                 "unit_name_present",
-                "error",
+                "warn",
                 "unit_name",
                 "ExpectColumnValuesToNotBeNull",
                 "unit_name is missing or blank",
                 checked_column="unit_name_text",
             ),
-            _present("report_kind_present", "report_kind", "error", "report_kind"),
+            _present("report_kind_present", "report_kind", "warn", "report_kind"),
             Rule(
                 "report_kind_in_vocabulary",
                 "error",

@@ -13,30 +13,42 @@ from extractors.settings import Settings
 SHA = "cd" * 32
 
 
-def _batch_with_one_bad_report(settings: Settings, run_id: str) -> None:
-    record = {
-        "schema_version": 1,
-        "document": {
-            "sha256": SHA,
-            "file_name": "x.pdf",
-            "format": "pdf",
-            "page_count": 1,
-            "extractor_version": "t",
-        },
-        "report": {"report_kind": "no-such-kind", "fiscal_year": 1800, "unit_name": None},
-        "budget_facts": [],
-        "indicators": [],
-        "extracted_at": "2026-11-21T00:00:00+00:00",
-        "error": None,
-    }
-    rows = staging.record_to_rows(record, {"source_id": "s", "url": "http://127.0.0.1/x.pdf"}, run_id)
+def _batch_of_bad_reports(settings: Settings, run_id: str, count: int) -> None:
+    """``count`` documents whose one report fails report-wide rules (kind and year)."""
+    rows: dict[str, list[dict]] = {}
+    for number in range(count):
+        record = {
+            "schema_version": 1,
+            "document": {
+                "sha256": f"{number:02x}" * 32,
+                "file_name": f"x{number}.pdf",
+                "format": "pdf",
+                "page_count": 1,
+                "extractor_version": "t",
+            },
+            "report": {"report_kind": "no-such-kind", "fiscal_year": 1800, "unit_name": None},
+            "budget_facts": [],
+            "indicators": [],
+            "extracted_at": "2026-11-21T00:00:00+00:00",
+            "error": None,
+        }
+        source = {"source_id": "s", "url": f"http://127.0.0.1/x{number}.pdf"}
+        for table, table_rows in staging.record_to_rows(record, source, run_id).items():
+            rows.setdefault(table, []).extend(table_rows)
     staging.write_batch(settings.staging_dir / f"run={run_id}", rows)
 
 
 def test_run_whose_every_report_is_quarantined_stops_before_publish(isolated_settings: Settings) -> None:
-    _batch_with_one_bad_report(isolated_settings, "r1")
-    with pytest.raises(pipeline.RunAbortedError, match="all 1 reports"):
+    _batch_of_bad_reports(isolated_settings, "r1", 5)
+    with pytest.raises(pipeline.RunAbortedError, match="all 5 reports"):
         pipeline.validate(isolated_settings, "r1")
+
+
+def test_one_bad_report_on_a_quiet_night_does_not_stop_the_run(isolated_settings: Settings) -> None:
+    """A lone quarantined report is no sign of a broken extractor: the run publishes, and the
+    report stays queryable in quality."""
+    _batch_of_bad_reports(isolated_settings, "r1", 1)
+    assert pipeline.validate(isolated_settings, "r1")["quarantined_reports"] == 1
 
 
 def test_safe_run_id_turns_airflow_ids_into_folder_names() -> None:

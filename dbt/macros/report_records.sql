@@ -95,3 +95,28 @@
         end as achieved
     from comparable
 {%- endmacro %}
+
+{#- held_out_records: rows of a per-run staging model (stg_budget_facts / stg_indicators) from
+    each report's latest extraction that a quarantine in effect holds out of the marts, either
+    one by one (scope record) or with their whole report (scope report), with the reason.  The
+    complement of cleared_records over the same rows. -#}
+{% macro held_out_records(model_name, table_name, record_no) -%}
+    select
+        records.* exclude (build_id),
+        held.scope,
+        held.expectations,
+        held.reason,
+        held.checked_at
+    from {{ ref(model_name) }} as records
+    inner join {{ ref('int_quarantine_in_effect') }} as held
+        on held.report_id = records.report_id
+       and held.run_id = records.run_id
+       and (
+           held.scope = 'report'
+           or (held.table_name = '{{ table_name }}' and held.record_no = records.{{ record_no }})
+       )
+    qualify row_number() over (
+        partition by records.report_id, records.{{ record_no }}
+        order by case when held.scope = 'report' then 0 else 1 end
+    ) = 1
+{%- endmacro %}

@@ -70,7 +70,7 @@
     select
         * exclude (unit_key_name, unit_key_province, unit_key_city, unit_key_county, unit_key_0, unit_key_1, unit_key_2),
         {{ strip_prefix('unit_key_2', 'unit_key_county') }} as unit_key,
-        case when unit_key_name is not null then md5(
+        case when nullif(unit_key_name, '') is not null then md5(
             {{ strip_prefix('unit_key_2', 'unit_key_county') }}
             || '|' || coalesce(unit_key_province, '')
             || '|' || coalesce(unit_key_city, '')

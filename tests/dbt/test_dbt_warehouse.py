@@ -105,9 +105,10 @@ def _comparable_rows(connection: duckdb.DuckDBPyConnection, table: str) -> list[
 
 
 def test_build_reports_counts_and_no_failures(built: DbtBuildResult) -> None:
-    assert (built.models, built.seeds, built.unit_tests) == (26, 1, 2)
+    assert (built.models, built.seeds, built.unit_tests) == (29, 1, 2)
     assert built.tests > 100
-    assert (built.failed, built.skipped, built.warned) == (0, 0, 1)  # the grade 良好
+    # Data warnings (the grade 良好) are GX's; dbt tests only the pipeline's own invariants.
+    assert (built.failed, built.skipped, built.warned) == (0, 0, 0)
     assert built.passed + built.warned == built.models + built.tests + built.seeds + built.unit_tests
     assert built.run_results_path.exists()
 

@@ -62,7 +62,7 @@ DEFECTS: dict[str, tuple[Mutation, list[tuple]]] = {
     ),
     "unit_name_blank": (
         _set("reports", 0, unit_name="  "),
-        [("reports", "unit_name_present", "error", R, None, True)],
+        [("reports", "unit_name_present", "warn", R, None, False)],
     ),
     "report_kind_unknown": (
         _set("reports", 0, report_kind="overall"),
@@ -70,7 +70,7 @@ DEFECTS: dict[str, tuple[Mutation, list[tuple]]] = {
     ),
     "report_kind_missing": (
         _set("reports", 0, report_kind=None),
-        [("reports", "report_kind_present", "error", R, None, True)],
+        [("reports", "report_kind_present", "warn", R, None, False)],
     ),
     "self_score_above_100": (
         _set("reports", 0, self_score=101.0),

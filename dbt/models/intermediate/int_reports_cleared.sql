@@ -21,7 +21,7 @@ with reports as (
         reports.sha256,
         reports.report_kind,
         reports.fiscal_year,
-        reports.unit_name,
+        nullif(trim(reports.unit_name), '') as unit_name,
         reports.department_name,
         reports.project_name,
         nullif(trim(reports.province), '') as province,
@@ -66,6 +66,21 @@ with reports as (
     {%- endif %}
 ),
 
+-- what the quality suites warn about in the report's latest extraction (report or record level):
+-- it publishes, and says so
+flags as (
+    select
+        results.report_id,
+        string_agg(distinct results.suite || '.' || results.expectation, ', '
+            order by results.suite || '.' || results.expectation) as quality_flags
+    from {{ ref('stg_quality_results') }} as results
+    inner join reports
+        on reports.report_id = results.report_id
+       and reports.run_id = results.run_id
+    where not results.quarantined
+    group by results.report_id
+),
+
 -- a county printed without its city: the county's division when the province has one of that name
 counties_by_province as (
     select province, county, any_value(region_code) as region_code
@@ -80,8 +95,11 @@ select
     unit_keys.unit_key,
     unit_keys.unit_id,
     coalesce(exact.region_code, by_county.region_code) as region_code,
+    flags.quality_flags,
     {{ build_id() }} as build_id
 from reports
+left join flags
+    on flags.report_id = reports.report_id
 left join {{ ref('int_report_unit_keys') }} as unit_keys
     on unit_keys.report_id = reports.report_id
    and unit_keys.run_id = reports.run_id

@@ -1,5 +1,6 @@
 -- Grain: one reporting unit × fiscal year with indicators in fct_indicator_achievement
--- (unit_id, fiscal_year): how many indicators its reports stated, judged, achieved and missed,
+-- (unit_id, fiscal_year; a null unit_id gathers the reports that name no unit): how many
+-- indicators its reports stated, judged, achieved and missed,
 -- and the normalised names (dim_indicator) of those it missed.  A rollup shaped for the
 -- scorecard question (analyses/missed_indicators_by_unit.sql): a dashboard reads a few
 -- thousand rows here instead of grouping a million fact rows on every refresh.  Rebuilt
@@ -47,5 +48,5 @@ select
     missed_names.missed
 from counts
 left join missed_names
-    on missed_names.unit_id = counts.unit_id
+    on missed_names.unit_id is not distinct from counts.unit_id
    and missed_names.fiscal_year is not distinct from counts.fiscal_year

@@ -40,6 +40,7 @@ select
     budget_execution_rate,
     budget_execution_weight,
     budget_execution_score,
+    quality_flags,
     run_id,
     {{ build_id() }} as build_id
 from {{ ref('int_reports_cleared') }}
