@@ -16,6 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import multiprocessing.connection
+import os
 import sys
 import time
 import traceback
@@ -228,7 +229,34 @@ def _address_space_bytes() -> int | None:
         return None
 
 
-def _worker(memory_mb: int, policy: WorkerPolicy, conn: Connection) -> None:
+_PARENT_CHECK_S = 1.0
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Make this worker end when the process that started it ends, however it ends (kill -9
+    included).  Why: a worker blocked on ``conn.recv()`` never sees EOF after its parent dies,
+    because every forked worker holds copies of the pipe ends; it would live for ever.  On Linux
+    the kernel kills it (PR_SET_PDEATHSIG); elsewhere the receive loop checks the parent."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os._exit(0)
+
+
+def _receive(conn: Connection, parent_pid: int) -> Any:
+    """The parent's next message; None once the parent is gone."""
+    while not conn.poll(_PARENT_CHECK_S):
+        if os.getppid() != parent_pid:
+            return None
+    return conn.recv()
+
+
+def _worker(memory_mb: int, policy: WorkerPolicy, conn: Connection, parent_pid: int) -> None:
     """Child process: cap the address space, then extract documents sent by the parent until told
     to stop or until ``policy`` retires it.  Replies ``(index, records, keep_going)`` per document.
 
@@ -239,6 +267,7 @@ def _worker(memory_mb: int, policy: WorkerPolicy, conn: Connection) -> None:
     """
     import resource
 
+    _die_with_parent(parent_pid)
     start_size = _address_space_bytes()
     start_headroom = memory_mb * 1024 * 1024
     limit = (start_size or 0) + start_headroom
@@ -248,7 +277,7 @@ def _worker(memory_mb: int, policy: WorkerPolicy, conn: Connection) -> None:
     try:
         while True:
             try:
-                task = conn.recv()
+                task = _receive(conn, parent_pid)
             except (EOFError, OSError):
                 return
             if task is None:
@@ -325,7 +354,9 @@ def extract_files(
 
     def start_slot() -> _Slot:
         parent_end, child_end = context.Pipe(duplex=True)
-        process = context.Process(target=_worker, args=(memory_mb, policy, child_end), daemon=True)
+        process = context.Process(
+            target=_worker, args=(memory_mb, policy, child_end, os.getpid()), daemon=True
+        )
         process.start()
         child_end.close()
         slot = _Slot(process, parent_end)

@@ -141,3 +141,49 @@ def test_a_large_parent_leaves_each_document_its_full_memory_allowance(
         assert record["error"]["kind"] == "memory"
     finally:
         reserved.close()
+
+
+_ORPHAN_SCRIPT = """
+import multiprocessing, sys, time
+from pathlib import Path
+from extractors.extraction import extract_files
+paths = [Path(p) for p in sys.argv[1:]]
+batch = extract_files(paths, workers=2)
+next(batch)
+print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in status
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_with_a_parent_killed_mid_batch(tmp_path: Path) -> None:
+    """kill -9 of the extracting process must not leave its workers alive (they block on a pipe
+    whose other end every worker still holds, so they would never see EOF)."""
+    paths = []
+    for number in range(4):
+        path = tmp_path / f"r{number}.txt"
+        text = f"某某局2023年度部门整体支出绩效自评报告\n年初预算{number + 1}万元。"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_SCRIPT, *paths], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert workers and all(_alive(pid) for pid in workers)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "workers outlived their parent"
