@@ -49,3 +49,17 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         Path(name).unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
+
+
+def swap_symlink(link: Path, target_name: str) -> None:
+    """Point ``link`` at ``target_name`` (a sibling's name) in one atomic rename.
+
+    Why a link: a folder of files cannot be replaced by rename while it exists, so a reader
+    listing it mid-swap would see some new files and some old.  Readers resolve the link once
+    and read one whole version; the link is relative, so it resolves in any mount of the folder.
+    """
+    staged = link.with_name(f".{link.name}.link.part")
+    staged.unlink(missing_ok=True)
+    os.symlink(target_name, staged)
+    os.replace(staged, link)
+    fsync_directory(link.parent)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extractors.atomic import replace_into
+from extractors.atomic import fsync_directory, fsync_file, replace_into, swap_symlink
 from extractors.settings import Settings
 
 if TYPE_CHECKING:
@@ -102,6 +102,7 @@ def publish(settings: Settings) -> Path:
         ]
         if missing:
             raise PublishError(f"build {build} lacks {', '.join(missing)}: refusing to publish it")
+        claim_finished_build(con, build)
         recorded = record_published_builds(con)
         if recorded:
             log.info("recorded %d build(s) as published", recorded)
@@ -114,6 +115,50 @@ def publish(settings: Settings) -> Path:
     log.info("published %s", target)
     export_parquet(target)
     return target
+
+
+#: dbt's build ledger (dbt/macros/build_ledger.sql): one row per `dbt build` / `dbt run` into
+#: this file, finished_at set when it ended without an error, published_at set here.
+BUILD_RUNS = ("staging", "build_runs")
+
+
+def claim_finished_build(con: duckdb.DuckDBPyConnection, build: Path) -> str:
+    """Check that the newest dbt invocation into ``build`` finished and is not yet published,
+    and mark it published; return its id.
+
+    Why: publishing renames whatever file is at the build path.  Without this check a publish
+    racing a build (another process, a retried task) shipped the copy ``prepare_build`` had
+    just made of last night's warehouse, recorded it as published, and the next run found
+    "nothing new" — a night's reports missing with exit status 0.
+    """
+    schema, table = BUILD_RUNS
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, table],
+    ).fetchone()[0]
+    if not exists:
+        raise PublishError(
+            f"build {build} has no build ledger ({schema}.{table}): run the dbt build step first"
+        )
+    newest = con.execute(
+        f'SELECT build_id, finished_at, published_at FROM "{schema}"."{table}"'
+        " ORDER BY started_at DESC, build_id DESC LIMIT 1"
+    ).fetchone()
+    if newest is None:
+        raise PublishError(f"build {build} records no dbt build: run the dbt build step first")
+    build_id, finished_at, published_at = newest
+    if finished_at is None:
+        raise PublishError(
+            f"the newest dbt build in {build} ({build_id}) did not finish (it failed, or it is still"
+            " running in another process): refusing to publish it"
+        )
+    if published_at is not None:
+        raise PublishError(
+            f"build {build_id} in {build} was published already (at {published_at}): this file is a"
+            " copy of the published warehouse, not a new build — run the dbt build step first"
+        )
+    con.execute(f'UPDATE "{schema}"."{table}" SET published_at = now() WHERE build_id = ?', [build_id])
+    return str(build_id)
 
 
 #: The ledger of builds whose rows were published (created by dbt's on-run-start hook,
@@ -141,7 +186,9 @@ def record_published_builds(con: duckdb.DuckDBPyConnection) -> int:
     ).fetchall()
     if (schema, table) not in built:
         return 0
-    sources = [f'SELECT build_id FROM "{s}"."{t}"' for s, t in built if (s, t) != (schema, table)]
+    sources = [
+        f'SELECT build_id FROM "{s}"."{t}"' for s, t in built if (s, t) not in ((schema, table), BUILD_RUNS)
+    ]
     if not sources:
         return 0
     ledger = f'"{schema}"."{table}"'
@@ -155,25 +202,48 @@ def record_published_builds(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def parquet_dir(warehouse_path: Path) -> Path:
+    """The stable path of the Parquet export: a link to the newest complete version."""
     return warehouse_path.with_name(f"{warehouse_path.stem}_parquet")
 
 
 def export_parquet(warehouse_path: Path) -> Path:
-    """Write each mart as ``<name>_parquet/<table>.parquet``, each file swapped in atomically."""
+    """Write each mart as ``<name>_parquet/<table>.parquet`` — a whole new version folder,
+    then the link swapped to it — so a reader sees one night's files, never a mix, and a run
+    killed mid-export leaves the previous export served (its half folder is removed next time)."""
+    import tempfile
+    import time
+
     import duckdb
 
-    out = parquet_dir(warehouse_path)
-    out.mkdir(parents=True, exist_ok=True)
+    link = parquet_dir(warehouse_path)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    version = Path(tempfile.mkdtemp(prefix=f".{link.name}.{stamp}.", dir=link.parent))
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
         for schema, table in PARQUET_EXPORTS:
-            final = out / f"{table}.parquet"
-            partial = out / f".{table}.parquet.partial"
-            con.execute(f"COPY {schema}.{table} TO '{partial.as_posix()}' (FORMAT parquet)")
-            os.replace(partial, final)
+            con.execute(
+                f"COPY {schema}.{table} TO '{(version / f'{table}.parquet').as_posix()}' (FORMAT parquet)"
+            )
     finally:
         con.close()
-    return out
+    for written in version.iterdir():
+        fsync_file(written)
+    fsync_directory(version)
+    previous = os.readlink(link) if link.is_symlink() else None
+    if link.is_dir() and not link.is_symlink():  # an export from before versioned folders
+        link.rename(link.with_name(f".{link.name}.unversioned"))
+    swap_symlink(link, version.name)
+    _remove_old_exports(link, keep={version.name, previous})
+    return link
+
+
+def _remove_old_exports(link: Path, keep: set[str | None]) -> None:
+    """Every version folder but the served one and the one served before it (a reader that
+    resolved the link just before the swap still finds its files); half-written ones too."""
+    for version in link.parent.glob(f".{link.name}.*"):
+        if version.is_dir() and not version.is_symlink() and version.name not in keep:
+            shutil.rmtree(version, ignore_errors=True)
 
 
 def summarize(warehouse_path: Path) -> WarehouseSummary:

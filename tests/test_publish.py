@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from extractors.publish import PARQUET_EXPORTS, PublishError, parquet_dir, prepare_build, publish, summarize
+from extractors.publish import (
+    BUILD_RUNS,
+    PARQUET_EXPORTS,
+    PublishError,
+    export_parquet,
+    parquet_dir,
+    prepare_build,
+    publish,
+    summarize,
+)
 from extractors.settings import Settings
 
 
@@ -25,8 +35,23 @@ def _write_build(path: Path, reports: int) -> None:
                 con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS SELECT 1 AS x WHERE false")
         con.execute("CREATE OR REPLACE TABLE quality.quarantine AS SELECT 1 AS x WHERE false")
         con.execute("CREATE OR REPLACE TABLE quality.extraction_errors AS SELECT 1 AS x WHERE false")
+        _record_build(con, finished=True)
     finally:
         con.close()
+
+
+def _record_build(con: duckdb.DuckDBPyConnection, *, finished: bool) -> None:
+    """A row of dbt's build ledger, as its on-run-start / on-run-end hooks write it."""
+    schema, table = BUILD_RUNS
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {schema}.{table} (build_id varchar primary key, command varchar,"
+        " started_at timestamp not null, finished_at timestamp, published_at timestamp)"
+    )
+    con.execute(
+        f"INSERT INTO {schema}.{table} VALUES (uuid()::varchar, 'build', now(), ?, null)",
+        [datetime.now() if finished else None],
+    )
 
 
 def test_publish_without_a_build_says_what_to_do(isolated_settings: Settings) -> None:
@@ -72,7 +97,56 @@ def test_marts_are_exported_as_parquet(isolated_settings: Settings) -> None:
     target = publish(isolated_settings)
     exported = parquet_dir(target) / "dim_report.parquet"
     assert duckdb.connect().execute(f"SELECT count(*) FROM '{exported}'").fetchone()[0] == 4
-    assert not list(parquet_dir(target).glob(".*partial"))
+    assert parquet_dir(target).is_symlink(), "readers resolve one whole version through the link"
+
+
+def test_publish_refuses_the_copy_of_the_published_warehouse(isolated_settings: Settings) -> None:
+    """A publish racing a build (the build step has copied last night's file but not built yet)
+    must not ship the copy as tonight's warehouse."""
+    _write_build(prepare_build(isolated_settings), reports=2)
+    publish(isolated_settings)
+    prepare_build(isolated_settings)
+    with pytest.raises(PublishError, match="published already"):
+        publish(isolated_settings)
+
+
+def test_publish_refuses_a_build_that_did_not_finish(isolated_settings: Settings) -> None:
+    build = prepare_build(isolated_settings)
+    _write_build(build, reports=2)
+    with duckdb.connect(str(build)) as con:
+        _record_build(con, finished=False)  # a newer dbt build that failed or is still running
+    with pytest.raises(PublishError, match="did not finish"):
+        publish(isolated_settings)
+    assert not isolated_settings.warehouse_path.exists()
+
+
+def test_an_export_dying_half_way_leaves_the_previous_one_served(
+    isolated_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parquet readers see one night whole: an export that dies after writing some tables (a
+    kill, a full disk) leaves the previous export served, and the next one cleans up after it."""
+    import extractors.publish as publish_module
+
+    _write_build(prepare_build(isolated_settings), reports=2)
+    target = publish(isolated_settings)
+    served = parquet_dir(target).resolve()
+    exported = parquet_dir(target) / "dim_report.parquet"
+
+    def dying_export(path: Path) -> Path:
+        monkeypatch.setattr(publish_module, "PARQUET_EXPORTS", (*PARQUET_EXPORTS, ("marts", "no_such_table")))
+        return export_parquet(path)
+
+    _write_build(prepare_build(isolated_settings), reports=7)
+    monkeypatch.setattr(publish_module, "export_parquet", dying_export)
+    with pytest.raises(duckdb.CatalogException):
+        publish(isolated_settings)
+    monkeypatch.undo()
+    assert parquet_dir(target).resolve() == served
+    assert duckdb.connect().execute(f"SELECT count(*) FROM '{exported}'").fetchone()[0] == 2
+    export_parquet(target)
+    assert duckdb.connect().execute(f"SELECT count(*) FROM '{exported}'").fetchone()[0] == 7
+    versions = [p for p in target.parent.glob(f".{parquet_dir(target).name}.*") if p.is_dir()]
+    assert len(versions) == 2, versions  # the served one and the one before it; the half one gone
 
 
 def test_summary_of_a_missing_warehouse_is_a_clear_error(tmp_path: Path) -> None:
@@ -85,7 +159,7 @@ def test_publish_records_the_builds_whose_rows_it_publishes(isolated_settings: S
     build = prepare_build(isolated_settings)
     _write_build(build, reports=2)
     with duckdb.connect(str(build)) as con:
-        con.execute("CREATE SCHEMA staging")
+        con.execute("CREATE SCHEMA IF NOT EXISTS staging")
         con.execute(
             "CREATE TABLE staging.published_builds (build_id VARCHAR NOT NULL, published_at TIMESTAMP)"
         )
@@ -103,6 +177,7 @@ def test_publish_records_the_builds_whose_rows_it_publishes(isolated_settings: S
     build = prepare_build(isolated_settings)
     with duckdb.connect(str(build)) as con:
         con.execute("INSERT INTO staging.stg_reports VALUES ('b3')")
+        _record_build(con, finished=True)
     publish(isolated_settings)
     with duckdb.connect(str(isolated_settings.warehouse_path), read_only=True) as con:
         assert [
