@@ -111,15 +111,29 @@ def _repair_mojibake(value: str) -> str:
     return value
 
 
+# C0 and C1 control characters (CR, LF, NUL, ESC …), DEL, and the Unicode line and paragraph
+# separators: none belongs in a file name, and a CR/LF stored verbatim forges a log line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_header_text(value: str | None) -> str | None:
+    """A header value (or anything a server chose) fit to store and log: control characters
+    become spaces, runs of white space one space; None when nothing is left."""
+    if value is None:
+        return None
+    cleaned = re.sub(r"\s+", " ", _CONTROL.sub(" ", value)).strip()
+    return cleaned or None
+
+
 def _clean_name(name: str) -> str | None:
     # Never let a header choose a path: keep only the last component.
+    name = clean_header_text(name) or ""
     name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name or None
+    return name if name not in ("", ".", "..") else None
 
 
 def filename_from_url(url: str) -> str | None:
-    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-    return name or None
+    return _clean_name(unquote(urlsplit(url).path.rsplit("/", 1)[-1]))
 
 
 def html_charset(body: bytes, content_type: str) -> str:

@@ -67,6 +67,11 @@ def test_sniffing_trusts_bytes_not_headers(tmp_path: Path) -> None:
         ('attachment; filename="' + "自评报告.pdf".encode("gbk").decode("latin-1") + '"', "自评报告.pdf"),
         ('attachment; filename="' + "自评报告.pdf".encode().decode("latin-1") + '"', "自评报告.pdf"),
         ("attachment; filename*=UTF-8''..%2F..%2Fetc%2Fpasswd", "passwd"),
+        # control characters never reach the manifest, staging or a log line
+        ('attachment; filename="a\r\n2026-01-01 INFO forged.pdf"', "a 2026-01-01 INFO forged.pdf"),
+        ("attachment; filename*=UTF-8''%E8%87%AA%00%1B%5B31m%E8%AF%84.pdf", "自 [31m评.pdf"),
+        ("attachment; filename*=UTF-8''%0A%0D", None),
+        ('attachment; filename=".."', None),
         ("inline", None),
         (None, None),
     ],
