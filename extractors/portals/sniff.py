@@ -138,6 +138,13 @@ def filename_from_url(url: str) -> str | None:
 
 def html_charset(body: bytes, content_type: str) -> str:
     """The Python codec to decode a page with (GB family → gb18030)."""
+    # A byte-order mark says how the page is encoded whatever its label claims (a UTF-16 page
+    # labelled gb2312 decoded as GB is garbage, its links lost).  UTF-32 first: its LE mark
+    # begins with UTF-16's.
+    if body.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     if body.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     declared = None
@@ -168,7 +175,7 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     """Page text; a wrong declared charset degrades to replacement characters, never an exception."""
     charset = html_charset(body, content_type)
     text = body.decode(charset, errors="replace")
-    if charset not in ("utf-8", "utf-8-sig", "gb18030") and "\ufffd" in text:
+    if charset not in ("utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-32") and "\ufffd" in text:
         for fallback in ("utf-8", "gb18030"):
             try:
                 return body.decode(fallback)
@@ -180,3 +187,13 @@ def decode_html(body: bytes, content_type: str = "") -> str:
         except UnicodeDecodeError:
             pass
     return text
+
+
+# Above this share of replacement characters a decoded page is not text: recorded as an error
+# rather than parsed into nothing.
+UNDECODABLE_SHARE = 0.05
+
+
+def is_undecodable(text: str) -> bool:
+    """Whether a decoded page is mostly replacement characters (no charset made sense of it)."""
+    return bool(text) and text.count("\ufffd") / len(text) > UNDECODABLE_SHARE

@@ -26,7 +26,12 @@ from extractors.portals.discovery import (
     is_pagination_link,
     parse_page,
 )
-from extractors.portals.sniff import decode_html, filename_from_content_disposition, sniff_format
+from extractors.portals.sniff import (
+    decode_html,
+    filename_from_content_disposition,
+    is_undecodable,
+    sniff_format,
+)
 
 BASE = "http://portal.example.gov.cn/xxgk/czyjs/"
 
@@ -78,6 +83,20 @@ def test_sniffing_trusts_bytes_not_headers(tmp_path: Path) -> None:
 )
 def test_content_disposition_names(header: str | None, expected: str | None) -> None:
     assert filename_from_content_disposition(header) == expected
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_byte_order_mark_wins_over_a_wrong_label(codec: str) -> None:
+    page = '<meta charset="gb2312"><a href="a.pdf">绩效自评报告</a>'
+    # Python's utf-16 / utf-32 codecs write the mark themselves; utf-16-be needs it spelled out.
+    body = page.encode(codec) if codec in ("utf-16", "utf-32") else ("\ufeff" + page).encode(codec)
+    text = decode_html(body, "text/html; charset=gb2312")
+    assert "绩效自评报告" in text and not is_undecodable(text)
+
+
+def test_a_page_no_charset_decodes_is_said_to_be_undecodable() -> None:
+    assert is_undecodable(decode_html(bytes(range(128, 256)) * 20, "text/html; charset=utf-8"))
+    assert not is_undecodable("正常的页面文字")
 
 
 def test_gb2312_labelled_pages_decode_as_gb18030() -> None:
