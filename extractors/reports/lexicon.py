@@ -25,6 +25,19 @@ class StageCue:
 
 
 @dataclass(frozen=True)
+class TableLexicon:
+    """What table cells say: (pattern, meaning) pairs in first-match order, and single patterns."""
+
+    lines: tuple[tuple[str, str], ...]
+    placeholder_label: str
+    stage_headers: tuple[tuple[str, str], ...]
+    indicator_columns: tuple[tuple[str, str], ...]
+    key_fields: tuple[tuple[str, str], ...]
+    total_row: str
+    level1_of_level2: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Lexicon:
     stage_cues: tuple[StageCue, ...]
     stage_cues_after: tuple[tuple[re.Pattern[str], str], ...]
@@ -37,6 +50,7 @@ class Lexicon:
     section_stage_hints: tuple[tuple[re.Pattern[str], str], ...]
     budget_revenue: re.Pattern[str]
     cue_blind: re.Pattern[str]
+    tables: TableLexicon
 
 
 def _alternation(patterns: list[str]) -> re.Pattern[str]:
@@ -76,4 +90,25 @@ def lexicon() -> Lexicon:
         ),
         budget_revenue=re.compile(data["prose_budget_revenue"]),
         cue_blind=re.compile(data["prose_cue_blind"]),
+        tables=_table_lexicon(data["tables"]),
+    )
+
+
+def _pairs(entries: list[dict[str, str]], meaning: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for entry in entries:
+        re.compile(entry["pattern"])  # a broken pattern fails when the lexicon loads, not mid-run
+        pairs.append((entry["pattern"], entry[meaning]))
+    return tuple(pairs)
+
+
+def _table_lexicon(data: dict[str, Any]) -> TableLexicon:
+    return TableLexicon(
+        lines=_pairs(data["lines"], "line"),
+        placeholder_label=data["placeholder_label"],
+        stage_headers=_pairs(data["stage_headers"], "role"),
+        indicator_columns=_pairs(data["indicator_columns"], "field"),
+        key_fields=_pairs(data["key_fields"], "field"),
+        total_row=data["total_row"],
+        level1_of_level2=_pairs(data["level1_of_level2"], "level1"),
     )
