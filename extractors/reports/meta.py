@@ -395,6 +395,9 @@ def merge_keys(lines: dict[str, str], table: dict[str, str]) -> dict[str, str]:
     return merged
 
 
+_FUND_KIND_AFTER_UNIT = re.compile(r"(?:中央|省级|省|市级|县级)?(?:财政)?转移支付(?:资金)?$")
+
+
 def find_unit_in_title(title: str | None) -> str | None:
     """ "XX局2023年度…绩效自评报告" or "部门（单位）名称：XX（盖章）" → XX."""
     if not title:
@@ -412,6 +415,8 @@ def find_unit_in_title(title: str | None) -> str | None:
         segments = [s for s in _SEGMENT_BREAK.split(title[: match.start()]) if s]
         candidates.extend(reversed(segments[-2:]))
     for candidate in candidates:
+        # "XX残联中央转移支付2023年度…": the fund's kind follows the unit that reports on it
+        candidate = _FUND_KIND_AFTER_UNIT.sub("", candidate) or candidate
         cleaned = clean_unit_name(re.sub(r"(?:部门|单位)?(?:（单位）)?$", "", candidate))
         if cleaned and valid_unit(cleaned):
             return cleaned
@@ -512,6 +517,31 @@ _TITLE_TAIL = re.compile(
 )
 
 
+def _trailing_bracket(text: str) -> tuple[int, str] | None:
+    """(start, inner text) of the bracketed group that ends ``text``, brackets nested inside it
+    kept ("…(2022年公共图书馆文化馆(站)免费开放市级补助经费)" → the fund's whole name)."""
+    if not text or text[-1] not in "）)":
+        return None
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        if text[index] in "）)":
+            depth += 1
+        elif text[index] in "（(":
+            depth -= 1
+            if depth == 0:
+                inner = text[index + 1 : -1]
+                return (index, inner) if 4 <= len(inner) <= 60 else None
+    return None
+
+
+def _names_a_fund(name: str) -> bool:
+    """A bracket that names the project or fund, not a year ("（2023年度）") or a scope."""
+    without_year = re.sub(r"(?:19|20)\d{2}\s*年度?", "", name)
+    if re.search(r"\d{4}", without_year) or len(without_year) < 4:
+        return False
+    return without_year == name or bool(_PROJECT_WORDS.search(without_year))
+
+
 def find_project_name(title: str | None, keys: dict[str, str], unit: str | None, kind: str) -> str | None:
     """The project or fund: its form field, else the title's name between unit/year and the report words."""
     if kind != "project":
@@ -527,17 +557,21 @@ def find_project_name(title: str | None, keys: dict[str, str], unit: str | None,
     text = re.sub(r"^附件\s*\d*\s*[:：]?", "", title.replace(" ", ""))
     text = re.sub(r"\.(?:docx?|xlsx?|pdf|wps|et)$", "", text, flags=re.IGNORECASE)
     text = re.sub(r"^关于", "", text)
-    sub = re.search(r"[（(](?P<name>[^（）()]{4,40})[）)]$", text)
+    sub = _trailing_bracket(text)
     text = re.sub(r"[（(][^（）()]*\d{4}年度?[^（）()]*[）)]$", "", text)
-    if sub and not re.search(r"\d{4}", sub.group("name")):
-        main = re.sub(r"(?:19|20)\d{2}\s*年度?", "", text[: sub.start()])
+    if sub and _names_a_fund(sub[1]):
+        main = re.sub(r"(?:19|20)\d{2}\s*年度?", "", text[: sub[0]])
         if unit:
             main = main.replace(unit, "")
-        generic = re.sub(r"^[\u4e00-\u9fff]{0,12}?(?:省|市|县|区|州)?(?=财政支出|项目支出|项目)", "", main)
+        generic = re.sub(
+            r"^[\u4e00-\u9fff]{0,12}?(?:省|市|县|区|州)?(?=财政支出|项目支出|项目|(?:中央|省级|省)?转移支付)",
+            "",
+            main,
+        )
         if _TITLE_TAIL.fullmatch(generic) or re.fullmatch(
-            r"(?:财政支出|项目支出)?项目?" + _TITLE_TAIL.pattern, generic
+            r"(?:财政支出|项目支出|(?:中央|省级|省)?转移支付)?项目?" + _TITLE_TAIL.pattern, generic
         ):
-            return sub.group("name")
+            return sub[1]
 
     stripped = False
     if unit and text.startswith(unit):
@@ -593,9 +627,19 @@ def find_grade(texts: list[str]) -> str | None:
     return None
 
 
+# "（一）自评得分" as a heading, the score alone in the paragraph below ("100分。").
+_SCORE_HEADING = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]?)?(?:自评得分|自评总分|综合得分)(?:情况)?[:：]?$"
+)
+_SCORE_ALONE = re.compile(r"^(?:得分|总分)?(?:为)?(\d{1,3}(?:\.\d+)?)分")
+
+
 def find_prose_score(document: Document) -> float | None:
-    for block in document.paragraphs:
-        match = _PROSE_SCORE.search(fold_width(compact(block.text)).replace(" ", ""))
+    texts = [fold_width(compact(block.text)).replace(" ", "") for block in document.paragraphs]
+    for index, text in enumerate(texts):
+        match = _PROSE_SCORE.search(text)
+        if match is None and _SCORE_HEADING.match(text) and index + 1 < len(texts):
+            match = _SCORE_ALONE.match(texts[index + 1])
         if match:
             value = float(match.group(1))
             if 0 < value <= 100:
@@ -629,6 +673,13 @@ def find_region(
         for name in (context.site_name, context.host):
             if name and region.province is None:
                 region = resolve_region(name)
+    elif region.county is None and context is not None:
+        # A county portal publishing a report the body places only in its city: the county too.
+        for name in (context.site_name, context.host):
+            site = resolve_region(name) if name else None
+            if site and site.county and site.province == region.province and site.city == region.city:
+                region = site
+                break
     if unit_name and _DEV_ZONE.search(unit_name) and region.county is not None:
         zone = _DEV_ZONE.search(unit_name)
         prefix = unit_name[: zone.start()] if zone else unit_name

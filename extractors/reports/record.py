@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from extractors.documents.model import Document, Paragraph
+from extractors.normalize.numbers import parse_cell_number
 from extractors.normalize.text import cell_text
 from extractors.reports.bundles import split_reports
 from extractors.reports.context import PageContext, page_context
@@ -170,6 +171,8 @@ def build_report(
         department_name = None
     region = find_region(unit.value, department_name, title, document, page)
     table_facts, table_indicators, table_score, budget_row = _scope_to_report(kind, tables)
+    if table_score is None:
+        table_score = _score_of_key(keys.get("self_score"))
     self_score = table_score if table_score is not None else find_prose_score(document)
     prose_facts = prose_budget_facts(_running_texts(document), fiscal_year, kind)
     facts = dedupe_facts(table_facts + _not_contradicting(prose_facts, table_facts))
@@ -236,3 +239,9 @@ def build_reports(document: Document, context: PageContext | None = None) -> lis
         report, facts, indicators = build_report(part.document, shared)
         out.append(ReportRecord(report, facts, indicators, part.index, part.count, part.pages, part.sheets))
     return out
+
+
+def _score_of_key(value: str | None) -> float | None:
+    """The total score a form prints as a key cell ("自评总分(分) | 97.6"), if a plausible one."""
+    number = parse_cell_number(value) if value else None
+    return number if number is not None and 0 <= number <= 100 else None

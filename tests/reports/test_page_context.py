@@ -116,3 +116,34 @@ def test_extract_takes_the_page_context_from_the_command_line(tmp_path: Path) ->
     assert record["report"]["fiscal_year"] == 2023
     assert record["document"]["page_context"]["publisher"] == "祁阳市交通运输局"
     assert record["document"]["source_url"] == "http://127.0.0.1/art/2024/4/12/art_1.html"
+
+
+def test_a_county_portal_places_a_report_its_body_places_only_in_the_city() -> None:
+    document = Document(
+        format="html",
+        blocks=[
+            Paragraph("关于下达2020年项目资金的绩效自评报告"),
+            Table(rows=[["项目名称", "农村饮水工程"], ["主管部门", "宝鸡市水利局"], ["实施单位", "财政局"]]),
+        ],
+    )
+    report, _, _ = build_report(document, PageContext(site_name="宝鸡市陈仓区人民政府"))
+    assert (report["province"], report["city"], report["county"]) == ("陕西省", "宝鸡市", "陈仓区")
+
+
+def test_a_county_level_department_key_and_a_score_key() -> None:
+    document = Document(
+        format="pdf",
+        blocks=[
+            Paragraph("2020年度县级专项资金绩效目标自评表"),
+            Table(
+                rows=[
+                    ["专项资金名称", "县级储备粮", "自评总分(分)", "96.5"],
+                    ["县级主管部门", "衡山县商务和粮食局", "实施单位", "粮食调控股"],
+                ]
+            ),
+        ],
+    )
+    report, _, _ = build_report(document)
+    assert report["department_name"] == "衡山县商务和粮食局"
+    assert (report["province"], report["city"], report["county"]) == ("湖南省", "衡阳市", "衡山县")
+    assert report["self_score"] == 96.5

@@ -243,3 +243,37 @@ def test_rates_of_a_results_line_grouped_by_goal() -> None:
     )
     assert set(found) == {"某村道路工程项目资金拨付率", "及时率"}
     assert {i["level1"] for i in found.values()} == {"资金目标"}
+
+
+def test_a_transfer_title_names_its_unit_before_the_fund_kind_and_its_fund_in_brackets() -> None:
+    document = Document(
+        format="pdf",
+        blocks=[Paragraph("某某区残联中央转移支付2023年度绩效自评报告(残疾人事业发展补助资金)")],
+    )
+    report, _, _ = build_report(document)
+    assert (report["unit_name"], report["project_name"]) == ("某某区残联", "残疾人事业发展补助资金")
+
+
+def test_a_bracketed_fund_name_keeps_its_year_and_inner_brackets() -> None:
+    document = Document(
+        format="pdf",
+        blocks=[
+            Paragraph("某某市图书馆2022年度项目支出绩效自评报告(2022年公共图书馆文化馆(站)免费开放补助经费)")
+        ],
+    )
+    report, _, _ = build_report(document)
+    assert report["project_name"] == "2022年公共图书馆文化馆(站)免费开放补助经费"
+
+
+def test_a_score_under_its_own_heading() -> None:
+    document = Document(
+        format="pdf",
+        blocks=[
+            Paragraph("某某市图书馆2022年度项目支出绩效自评报告"),
+            Paragraph("一、自评结论"),
+            Paragraph("（一）自评得分"),
+            Paragraph("100分。"),
+        ],
+    )
+    report, _, _ = build_report(document)
+    assert report["self_score"] == 100.0
