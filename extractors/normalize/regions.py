@@ -130,6 +130,12 @@ def _short_names() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     return pattern, aliases
 
 
+def expand_short_names(text: str) -> str:
+    """``text`` with an autonomous division's short form near its start spelled out in full
+    ("彭水自治县2024年度…" → "彭水苗族土家族自治县2024年度…")."""
+    return _expand_short_names(text)
+
+
 def _expand_short_names(text: str) -> str:
     pattern, aliases = _short_names()
     if pattern is None:

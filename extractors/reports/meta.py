@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from extractors.documents.model import Document, Paragraph, Table
 from extractors.normalize.names import clean_unit_name
-from extractors.normalize.regions import Region, merge_regions, resolve_region
+from extractors.normalize.regions import Region, expand_short_names, merge_regions, resolve_region
 from extractors.normalize.text import cell_text, compact, fold_width
 from extractors.reports.context import PageContext, usable_site_name
 
@@ -170,9 +170,9 @@ def find_title(document: Document, context: PageContext) -> str | None:
             run += nxt
         return run
     for i, line in enumerate(lines[:25]):
-        if _REPORT_PHRASE.search(line) and i + 1 < len(lines):
+        if _REPORT_PHRASE.search(line) and i + 1 < len(lines) and not _OUTLINE_HEADING.match(line):
             joined = line + lines[i + 1]
-            if _TITLE_MARK.search(joined):
+            if _TITLE_MARK.search(joined) and not re.search(r"[，,；;。]", joined):
                 return joined
     title = context.title or _line_before_info(lines)
     return _fix_split_year(title) if title else None
@@ -443,7 +443,7 @@ def valid_unit(name: str | None) -> bool:
 def _is_place_only(name: str) -> bool:
     """ "绥芬河市", "金凤区": a division's name alone is where a unit is, not who it is."""
     region = resolve_region(name)
-    rest = name
+    rest = expand_short_names(name)
     for part in (region.province, region.city, region.county):
         if part:
             rest = rest.replace(part, "")
@@ -575,7 +575,7 @@ def find_project_name(title: str | None, keys: dict[str, str], unit: str | None,
 
     stripped = False
     if unit and text.startswith(unit):
-        text = text[len(unit) :]
+        text = re.sub(r"^关于", "", text[len(unit) :])
         stripped = True
     year = re.search(r"(?:19|20)\d{2}\s*年度?", text)
     if (
@@ -597,6 +597,7 @@ def find_project_name(title: str | None, keys: dict[str, str], unit: str | None,
     tail = _TITLE_TAIL.search(text)
     if tail:
         text = text[: tail.start()]
+    text = re.sub(r"(?:转移支付)?区域[（(]项目[）)]$", "", text)  # 区域绩效目标自评表's "转移支付区域(项目)"
     text = re.sub(r"转移支付(?:(?:19|20)\d{2}年度?)?$", "", text)
     text = re.sub(r"(?:(?:19|20)\d{2}年度?)$", "", text)
     region = resolve_region(text)

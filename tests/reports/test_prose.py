@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.documents.model import Document, Paragraph
+from extractors.documents.model import Document, Paragraph, Table
 from extractors.reports.prose import prose_indicators
 from extractors.reports.prose_budget import prose_budget_facts
 from extractors.reports.record import build_report
@@ -277,3 +277,23 @@ def test_a_score_under_its_own_heading() -> None:
     )
     report, _, _ = build_report(document)
     assert report["self_score"] == 100.0
+
+
+def test_project_names_of_transfer_titles() -> None:
+    cases = [
+        ("某某市民政局关于2021年度困难群众救助补助资金绩效自评报告", "某某市民政局", "困难群众救助补助资金"),
+        (
+            "某某县卫生健康局基本药物制度补助资金转移支付区域(项目)绩效目标自评表",
+            "某某县卫生健康局",
+            "基本药物制度补助资金",
+        ),
+        (
+            "彭水自治县2024年度中央对地方转移支付计划生育服务项目绩效自评",
+            None,
+            "中央对地方转移支付计划生育服务项目",
+        ),
+    ]
+    for title, unit, project in cases:
+        blocks = [Paragraph(title)] + ([Table(rows=[["资金使用单位", unit]])] if unit else [])
+        report, _, _ = build_report(Document(format="pdf", blocks=blocks))
+        assert report["project_name"] == project, title
