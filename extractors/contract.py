@@ -26,10 +26,9 @@ REVENUE_LINES: tuple[str, ...] = (
 # 按支出性质分: 基本支出 + 项目支出 = the total.
 EXPENDITURE_LINES: tuple[str, ...] = ("basic_expenditure", "project_expenditure")
 
-BUDGET_LINES: tuple[str, ...] = (
-    "total",
-    *REVENUE_LINES,
-    *EXPENDITURE_LINES,
+# A department's spending detail: personnel and operating costs, 三公经费 and their parts,
+# procurement — lines only a department (or unit) report states.
+DEPARTMENT_DETAIL_LINES: tuple[str, ...] = (
     "personnel",
     "public_operating",
     "three_public",
@@ -42,6 +41,13 @@ BUDGET_LINES: tuple[str, ...] = (
     "utilities_travel",
     "meetings_training",
     "government_procurement",
+)
+
+BUDGET_LINES: tuple[str, ...] = (
+    "total",
+    *REVENUE_LINES,
+    *EXPENDITURE_LINES,
+    *DEPARTMENT_DETAIL_LINES,
     "project_item",
 )
 

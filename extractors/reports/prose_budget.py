@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
+from extractors import contract
 from extractors.documents.paragraphs import HEADING
 from extractors.normalize.numbers import NUMBER_PATTERN, parse_number_token, to_wan_yuan
 from extractors.normalize.text import compact, fold_width
@@ -75,22 +76,7 @@ _WHOLE_BUDGET = re.compile(
     r"调整预算收入|部门预算|年初预算数|全年预算数|全年执行数|决算数|^(?:本年|全年|年度)?支出(?:合计|总计|总额)?$"
 )
 _PART_OF_BUDGET = re.compile(r"项目|专项|资金(?!总额)|经费")
-_DEPARTMENT_SUB_LINES = frozenset(
-    {
-        "personnel",
-        "public_operating",
-        "three_public",
-        "official_vehicles",
-        "vehicle_purchase",
-        "vehicle_operation",
-        "overseas_travel",
-        "official_reception",
-        "office",
-        "utilities_travel",
-        "meetings_training",
-        "government_procurement",
-    }
-)
+_DEPARTMENT_SUB_LINES = frozenset(contract.DEPARTMENT_DETAIL_LINES)
 
 
 @dataclass
