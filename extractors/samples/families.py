@@ -65,7 +65,6 @@ class TransferForm:
     actual_header: str = "全年实际完成值"
     management_block: bool = False
     name_key: str = "转移支付（项目）名称"
-    year_line: bool = True
     management: tuple[tuple[str, str], ...] = ()
 
 

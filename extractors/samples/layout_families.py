@@ -81,13 +81,14 @@ def _transfer_rows(spec: ReportSpec, form: TransferForm) -> list[list[Cell]]:
 
 
 def transfer_table_document(spec: ReportSpec) -> Document:
-    """The form: its title, the year line, the one table."""
+    """The form: its title, the year line (the only place the form prints its year), the one table."""
     form = spec.form
     assert isinstance(form, TransferForm)
-    blocks: list[Paragraph | Table] = [Paragraph(spec.table_title, heading=True, centered=True)]
-    if form.year_line:
-        blocks.append(Paragraph(f"（{spec.fiscal_year}年度）", centered=True))
-    blocks.append(Table(_transfer_rows(spec, form), TRANSFER_WIDTHS))
+    blocks: list[Paragraph | Table] = [
+        Paragraph(spec.table_title, heading=True, centered=True),
+        Paragraph(f"（{spec.fiscal_year}年度）", centered=True),
+        Table(_transfer_rows(spec, form), TRANSFER_WIDTHS),
+    ]
     return Document(spec.title, [Section("绩效目标自评表", blocks)])
 
 
