@@ -37,6 +37,7 @@ from extractors.samples.spec import (
     _indicators,
     _Performance,
     _pick_performance,
+    _split_weight,
     fmt_hundredths,
     random_report_spec,
 )
@@ -381,9 +382,69 @@ def random_transfer_narrative_spec(
     return spec
 
 
+# --- the older project scorecard ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScorecardForm:
+    """How an older 财政支出项目绩效评价 scorecard is printed.
+
+    * ``level_points``: the 一级 cells carry their points ("项目决策（20分）"), dropped in the truth.
+    * ``weight_header`` / ``score_header``: 分值 or 指标分值; 得分 or 自评得分.
+    """
+
+    level_points: bool = False
+    weight_header: str = "分值"
+    score_header: str = "得分"
+
+
+def random_scorecard_form(rng: random.Random) -> ScorecardForm:
+    return ScorecardForm(
+        level_points=rng.random() < 0.5,
+        weight_header=rng.choice(("分值", "指标分值")),
+        score_header=rng.choice(("得分", "自评得分")),
+    )
+
+
+def _scorecard_indicators(rng: random.Random, performance: _Performance) -> list[Indicator]:
+    """Every scored criterion: whole points summing to the group's, a deduction where it fell short."""
+    out = []
+    for level1, points, groups in catalog.SCORECARD:
+        leaves = [(level2, name) for level2, names in groups for name in names]
+        for (level2, name), weight in zip(leaves, _split_weight(rng, points * 100, len(leaves)), strict=True):
+            deduction = 0
+            if rng.random() < performance.shortfall_probability:
+                deduction = min(weight - 100, rng.choice((50, 100, 150, 200)))
+            score = weight - deduction
+            out.append(
+                Indicator(level1, level2, name, None, None, None, None, None, None, None, weight, score, None)
+            )
+    return out
+
+
+def random_scorecard_spec(rng: random.Random, form: ScorecardForm | None = None) -> ReportSpec:
+    """An older 财政支出项目绩效评价自评报告's project scorecard, drawn from ``rng``."""
+    region, department, department_name, unit_name = _who(rng)
+    fiscal_year = rng.choice(FISCAL_YEARS)
+    published_at = dt.date(fiscal_year + 1, rng.randint(3, 11), rng.randint(1, 28))
+    performance = _pick_performance(rng)
+    project_name = rng.choice(department.projects)
+    indicators = _scorecard_indicators(rng, performance)
+    goal_expected, goal_actual = rng.choice(catalog.GOALS)
+    drawn_form = random_scorecard_form(rng)
+    form = form or drawn_form
+    return ReportSpec(
+        "project", fiscal_year, region, unit_name, department_name, project_name, published_at, [],
+        indicators, goal_expected, goal_actual, family="scorecard", form=form,
+        printed_title=f"{unit_name}{fiscal_year}年度财政支出项目绩效评价自评报告（{project_name}）",
+        printed_table_title="财政支出项目绩效评价指标评分表",
+    )  # fmt: skip
+
+
 _DRAWS = {
     "transfer_region_table": random_transfer_table_spec,
     "transfer_narrative": random_transfer_narrative_spec,
+    "scorecard": random_scorecard_spec,
 }
 
 

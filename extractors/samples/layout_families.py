@@ -7,7 +7,7 @@ templates; their blocks (中央主管部门 row, a money block with no 年初 co
 
 from __future__ import annotations
 
-from extractors.samples.families import NarrativeForm, TransferForm
+from extractors.samples.families import NarrativeForm, ScorecardForm, TransferForm
 from extractors.samples.layout import Cell, Document, Paragraph, Section, Table, _run
 from extractors.samples.spec import BudgetRow, ReportSpec, fmt_hundredths
 
@@ -100,9 +100,72 @@ def narrative_document(spec: ReportSpec) -> Document:
     return Document(spec.title, [Section("自评报告", blocks)])
 
 
+SCORECARD_WIDTHS = (1.4, 1.4, 2.2, 0.8, 0.8)
+
+
+def _scorecard_rows(spec: ReportSpec, form: ScorecardForm) -> list[list[Cell]]:
+    inds = spec.indicators
+    rows: list[list[Cell]] = [
+        [Cell("一级指标", header=True), Cell("二级指标", header=True), Cell("三级指标", header=True),
+         Cell(form.weight_header, header=True), Cell(form.score_header, header=True)],
+    ]  # fmt: skip
+    for i, ind in enumerate(inds):
+        row: list[Cell] = []
+        if i == 0 or inds[i - 1].level1 != ind.level1:
+            group = [x for x in _run(inds, i, lambda x: x.level1)]
+            text = ind.level1 or ""
+            if form.level_points:
+                text += f"（{fmt_hundredths(sum(x.weight for x in group), trim=True)}分）"
+            row.append(Cell(text, rowspan=len(group)))
+        if i == 0 or (inds[i - 1].level1, inds[i - 1].level2) != (ind.level1, ind.level2):
+            span = sum(1 for _ in _run(inds, i, lambda x: (x.level1, x.level2)))
+            row.append(Cell(ind.level2 or "", rowspan=span))
+        row += [
+            Cell(ind.name),
+            Cell(fmt_hundredths(ind.weight, trim=True)),
+            Cell(fmt_hundredths(ind.score, trim=True)),
+        ]
+        rows.append(row)
+    rows.append(
+        [Cell("总分", colspan=3, header=True), Cell("100"), Cell(fmt_hundredths(spec.total_score, trim=True))]
+    )
+    return rows
+
+
+def scorecard_document(spec: ReportSpec) -> Document:
+    """The older report's cover lines, its 基本概况 keys, then the scorecard and the grade."""
+    form = spec.form
+    assert isinstance(form, ScorecardForm)
+    keys = Table(
+        [
+            [Cell("项目名称", header=True), Cell(spec.project_name or "", colspan=3)],
+            [
+                Cell("主管部门", header=True),
+                Cell(spec.department_name or ""),
+                Cell("实施单位", header=True),
+                Cell(spec.unit_name),
+            ],
+        ],
+        (1.2, 2.4, 1.2, 2.4),
+    )
+    blocks: list[Paragraph | Table] = [
+        Paragraph("财政支出项目绩效评价自评报告", heading=True, centered=True),
+        Paragraph(f"（{spec.fiscal_year}年度）", centered=True),
+        Paragraph("一、项目基本概况", heading=True),
+        keys,
+        Paragraph("二、绩效评价指标评分情况", heading=True),
+        Paragraph(spec.table_title, centered=True),
+        Table(_scorecard_rows(spec, form), SCORECARD_WIDTHS),
+        Paragraph(f"自评等级：{spec.grade}"),
+    ]
+    return Document(spec.title, [Section("自评报告", blocks)])
+
+
 def family_document(spec: ReportSpec) -> Document:
     if spec.family == "transfer_region_table":
         return transfer_table_document(spec)
     if spec.family == "transfer_narrative":
         return narrative_document(spec)
+    if spec.family == "scorecard":
+        return scorecard_document(spec)
     raise ValueError(f"no layout for family {spec.family!r}")

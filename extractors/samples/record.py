@@ -71,9 +71,11 @@ def budget_facts(spec: ReportSpec) -> list[dict[str, Any]]:
 def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
     """Every 三级指标 row, after the 预算执行率 row of a department's table (levels null, as in the
     seed labels); a project table's money block is no indicator row (labelling.md)."""
-    rate_text = printed_rate(spec.execution_rate, spec.variant)
     # Without a 分值 column the indicators' weights are not printed, so not known.
     weights_printed = spec.variant.indicator_layout != "no_weight"
+    if spec.kind == "project":
+        return _indicator_rows(spec, weights_printed)
+    rate_text = printed_rate(spec.execution_rate, spec.variant)
     rows: list[dict[str, Any]] = [
         {
             "level1": None, "level2": None, "name": "预算执行率",
@@ -84,8 +86,11 @@ def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
             "deviation_reason": None, "origin": "table", "evidence": None,
         }
     ]  # fmt: skip
-    if spec.kind == "project":
-        rows = []
+    return rows + _indicator_rows(spec, weights_printed)
+
+
+def _indicator_rows(spec: ReportSpec, weights_printed: bool) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     # Forms without 分值/得分 columns (the transfer table, narratives) state no weights or scores.
     weights_printed = weights_printed and spec.scored
     origin = "prose" if spec.family == "transfer_narrative" else "table"
@@ -107,8 +112,8 @@ def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
 
 def budget_execution_row(spec: ReportSpec) -> dict[str, Any]:
     """A project table's scored money row (rate, 分值, 得分): a report field, not an indicator.  A
-    department lists it as an indicator; a form with no 分值/得分 has no scored row at all."""
-    scored_row = spec.kind == "project" and spec.scored
+    department lists it as an indicator; a form with no 分值/得分 or no money block has none."""
+    scored_row = spec.kind == "project" and spec.scored and bool(spec.budget_rows)
     return {
         "budget_execution_rate": spec.execution_rate / 100 if scored_row else None,
         "budget_execution_weight": BUDGET_WEIGHT / 100 if scored_row else None,

@@ -27,18 +27,21 @@ from extractors.samples.catalog import Department, Region
 REPORT_KINDS = ("project", "department_overall")
 # The template families a report is printed in (tests/corpus/real/INDEX.md names the real ones):
 # the Ministry's project table, the department's report with its tables, the central transfer
-# form (区域绩效目标自评表) and the transfer outline narrative.
+# form (区域绩效目标自评表), the transfer outline narrative and the older project scorecard
+# (财政支出项目绩效评价自评报告 with 分值 and 得分 only).
 FAMILIES = (
     "mof_project_table",
     "department_overall_report",
     "transfer_region_table",
     "transfer_narrative",
+    "scorecard",
 )
 FAMILY_KIND = {
     "mof_project_table": "project",
     "department_overall_report": "department_overall",
     "transfer_region_table": "project",
     "transfer_narrative": "project",
+    "scorecard": "project",
 }
 DEFAULT_FAMILY = {"project": "mof_project_table", "department_overall": "department_overall_report"}
 # Families whose forms print no 分值/得分, so no weights, scores, total or grade.
@@ -270,7 +273,9 @@ class ReportSpec:
 
     @property
     def total_score(self) -> int:
-        return self.budget_score + sum(ind.score for ind in self.indicators)
+        """The 预算执行率 row's points (where a money block is scored) and every indicator's."""
+        budget = self.budget_score if self.budget_rows else 0
+        return budget + sum(ind.score for ind in self.indicators)
 
     @property
     def grade(self) -> str:
