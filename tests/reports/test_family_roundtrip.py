@@ -1,11 +1,12 @@
 """Property: a report of any template family, in any format that family is published in, extracts
 to its ground truth.
 
-Why per family as well as mixed: the transfer form and the transfer narrative are read by other
-paths of the extractor (the 中央补助 / 地方资金 money block without 年初 column, indicators without
-分值/得分; amounts in sentences with their verbs, class lines of results), so each gets its own
-bounded property, and one more draws the family too so no family is left out of the random draws.
-Examples are bounded like the variant property's (a few seconds a family on two cores).
+Why per family as well as mixed: the transfer form, the transfer narrative and the older scorecard
+are read by other paths of the extractor (the 中央补助 / 地方资金 money block without 年初 column,
+indicators without 分值/得分; amounts in sentences with their verbs, class lines of results; scored
+rows with no target or result), so each gets its own bounded property, and one more draws the
+family too, so no family is left out of the random draws.  Examples are bounded like the variant
+property's (a few seconds a family on two cores).
 
 Forms the real corpus prints and the extractor does not yet read are drawn only by the strict
 xfail tests at the end, each with what it mis-reads; when the extractor learns one, its xfail
@@ -29,7 +30,9 @@ from extractors.samples import FAMILIES, FAMILY_FORMATS, random_report_spec, ren
 from extractors.samples.catalog import FUND_MANAGEMENT
 from extractors.samples.families import (
     NarrativeForm,
+    ScorecardForm,
     TransferForm,
+    random_scorecard_spec,
     random_transfer_narrative_spec,
     random_transfer_table_spec,
 )
@@ -72,6 +75,14 @@ narrative_forms = st.builds(
 )
 
 
+scorecard_forms = st.builds(
+    ScorecardForm,
+    level_points=st.booleans(),
+    weight_header=st.sampled_from(("分值", "指标分值")),
+    score_header=st.sampled_from(("得分", "自评得分")),
+)
+
+
 def _readable_narrative(seed: int, form: NarrativeForm) -> ReportSpec:
     spec = random_transfer_narrative_spec(random.Random(seed), form)
     # "车辆购置税收入补助地方资金403.17万元" is read as a local share (xfail below).
@@ -110,6 +121,16 @@ def test_transfer_narrative_extracts_to_its_ground_truth(seed: int, fmt: str, fo
     _round_trip(_readable_narrative(seed, form), fmt)
 
 
+@settings(max_examples=EXAMPLES_PER_FAMILY, **_SETTINGS)
+@given(
+    seed=st.integers(min_value=0, max_value=10_000),
+    fmt=st.sampled_from(FAMILY_FORMATS["scorecard"]),
+    form=scorecard_forms,
+)
+def test_scorecard_extracts_to_its_ground_truth(seed: int, fmt: str, form: ScorecardForm) -> None:
+    _round_trip(random_scorecard_spec(random.Random(seed), form), fmt)
+
+
 @settings(max_examples=MIXED_EXAMPLES, **_SETTINGS)
 @given(seed=st.integers(min_value=0, max_value=10_000), family=st.sampled_from(FAMILIES), data=st.data())
 def test_every_family_extracts_to_its_ground_truth(seed: int, family: str, data: st.DataObject) -> None:
@@ -118,6 +139,8 @@ def test_every_family_extracts_to_its_ground_truth(seed: int, family: str, data:
         spec = random_transfer_table_spec(random.Random(seed), data.draw(transfer_forms, label="form"))
     elif family == "transfer_narrative":
         spec = _readable_narrative(seed, data.draw(narrative_forms, label="form"))
+    elif family == "scorecard":
+        spec = random_scorecard_spec(random.Random(seed), data.draw(scorecard_forms, label="form"))
     else:
         spec = random_report_spec(random.Random(seed), FAMILY_KIND[family])
     assert spec.family == family

@@ -13,6 +13,7 @@ from tests.samples.grids import all_rows, find_row, norm, pdf_text
 
 TABLES = [random_family_spec(random.Random(seed), "transfer_region_table") for seed in range(40)]
 NARRATIVES = [random_family_spec(random.Random(seed), "transfer_narrative") for seed in range(40)]
+SCORECARDS = [random_family_spec(random.Random(seed), "scorecard") for seed in range(30)]
 
 
 def test_every_family_is_drawn_and_the_standard_ones_as_before() -> None:
@@ -26,7 +27,7 @@ def test_every_family_is_drawn_and_the_standard_ones_as_before() -> None:
     )
 
 
-@pytest.mark.parametrize("family", ["transfer_region_table", "transfer_narrative"])
+@pytest.mark.parametrize("family", ["transfer_region_table", "transfer_narrative", "scorecard"])
 def test_same_seed_gives_same_truth_and_same_bytes(family: str) -> None:
     first, second = random_family_spec(random.Random(9), family), random_family_spec(random.Random(9), family)
     assert spec_to_record(first) == spec_to_record(second)
@@ -150,6 +151,32 @@ def test_narrative_prints_its_outline(fmt: str) -> None:
     for heading in ("一、绩效目标分解下达情况", "（一）资金投入情况分析", "1.项目资金到位情况分析"):
         assert heading in text, heading
     assert norm(spec.title) in text
+
+
+@pytest.mark.parametrize("spec", SCORECARDS, ids=lambda s: s.title)
+def test_scorecard_rows_carry_weight_and_score_only(spec) -> None:  # type: ignore[no-untyped-def]
+    """labelling.md: an older scorecard's scored rows are indicators with weight and score, target
+    and actual null; 总分 is the self score; no money block, so no facts and no scored money row."""
+    record = spec_to_record(spec)
+    indicators = record["indicators"]
+    assert sum(ind["weight"] for ind in indicators) == pytest.approx(100)
+    assert all(0 <= ind["score"] <= ind["weight"] for ind in indicators)
+    assert all(ind[f] is None for ind in indicators for f in ("target_text", "target_value", "actual_value"))
+    assert {ind["level1"] for ind in indicators} == {"项目决策", "项目过程", "项目产出", "项目效益"}
+    report = record["report"]
+    assert report["self_score"] == pytest.approx(sum(ind["score"] for ind in indicators))
+    assert report["grade"] == spec.grade and report["budget_execution_rate"] is None
+    assert record["budget_facts"] == []
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "xlsx", "html"])
+def test_scorecard_prints_points_after_levels_and_no_targets(fmt: str) -> None:
+    spec = next(s for s in SCORECARDS if s.form.level_points)
+    rows = all_rows(fmt, render_report(spec, fmt))
+    assert find_row(rows, "项目决策（20分）")
+    assert find_row(rows, "总分")[:3] == ["总分", "100", fmt_hundredths(spec.total_score, trim=True)]
+    header = find_row(rows, "一级指标")
+    assert header[:5] == ["一级指标", "二级指标", "三级指标", spec.form.weight_header, spec.form.score_header]
 
 
 def test_unknown_family_is_rejected() -> None:
