@@ -76,6 +76,10 @@ class Department:
     projects: tuple[str, ...]
     quantities: tuple[QuantityTemplate, ...]
     mission: str
+    # The ministry that issues the department's central transfers, and the transfers' names
+    # (a 转移支付（项目）名称 or the fund a transfer narrative reports on).
+    ministry: str = ""
+    transfer_funds: tuple[str, ...] = ()
 
 
 DEPARTMENTS: tuple[Department, ...] = (
@@ -89,6 +93,8 @@ DEPARTMENTS: tuple[Department, ...] = (
             QuantityTemplate("教师培训人次", "人次", 200, 2000),
         ),
         "统筹管理全区教育事业，推进义务教育优质均衡发展",
+        "教育部",
+        ("义务教育薄弱环节改善与能力提升补助资金", "学生资助补助资金"),
     ),
     Department(
         "农业农村局",
@@ -100,6 +106,8 @@ DEPARTMENTS: tuple[Department, ...] = (
             QuantityTemplate("开展农技培训场次", "场", 10, 80),
         ),
         "负责农业农村发展规划、农田建设和乡村振兴相关工作",
+        "农业农村部",
+        ("农业生产发展资金", "农田建设补助资金"),
     ),
     Department(
         "卫生健康局",
@@ -111,6 +119,8 @@ DEPARTMENTS: tuple[Department, ...] = (
             QuantityTemplate("特别扶助对象人数", "人", 100, 1500),
         ),
         "组织实施基本公共卫生服务和重大疾病防控",
+        "国家卫生健康委",
+        ("基本公共卫生服务补助资金", "重大传染病防控经费"),
     ),
     Department(
         "民政局",
@@ -122,6 +132,8 @@ DEPARTMENTS: tuple[Department, ...] = (
             QuantityTemplate("特困人员集中供养人数", "人", 50, 600),
         ),
         "负责社会救助、养老服务和基层社会治理",
+        "民政部",
+        ("困难群众救助补助资金", "养老服务体系建设补助资金"),
     ),
     Department(
         "城市管理和综合执法局",
@@ -133,6 +145,8 @@ DEPARTMENTS: tuple[Department, ...] = (
             QuantityTemplate("秩序维护车辆数", "辆", 500, 6000),
         ),
         "负责城市市容秩序管理和综合行政执法",
+        "住房城乡建设部",
+        ("城市管网及污水处理补助资金", "城镇老旧小区改造补助资金"),
     ),
     Department(
         "水利局",
@@ -144,6 +158,8 @@ DEPARTMENTS: tuple[Department, ...] = (
             QuantityTemplate("新建供水管网长度", "公里", 5, 80),
         ),
         "负责水资源管理、水利工程建设和河湖管护",
+        "水利部",
+        ("水利发展资金", "水利救灾资金"),
     ),
     Department(
         "交通运输局",
@@ -155,6 +171,8 @@ DEPARTMENTS: tuple[Department, ...] = (
             QuantityTemplate("补贴公交线路条数", "条", 5, 40),
         ),
         "负责公路建设养护和道路运输管理",
+        "交通运输部",
+        ("车辆购置税收入补助地方资金", "农村公路养护补助资金"),
     ),
     Department(
         "文化和旅游局",
@@ -166,6 +184,8 @@ DEPARTMENTS: tuple[Department, ...] = (
             QuantityTemplate("图书馆新增藏书", "册", 2000, 30000),
         ),
         "负责公共文化服务、文物保护和旅游发展",
+        "文化和旅游部",
+        ("公共文化服务体系建设补助资金", "非物质文化遗产保护资金"),
     ),
 )
 
@@ -204,3 +224,44 @@ GOALS: tuple[tuple[str, str], ...] = (
         "资金管理规范，重点工作按期落地，取得良好社会效益",
     ),
 )
+
+# The 资金管理情况 block of the 2024 transfer form: (aspect, remark); remarks only, never indicators.
+FUND_MANAGEMENT: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("分配科学性", ("按照资金管理办法规定的因素和标准分配资金", "资金分配依据充分，程序规范")),
+    ("下达及时性", ("收到上级资金文件后按规定时限分解下达", "资金按时分解下达到项目单位")),
+    ("拨付合规性", ("按照国库集中支付制度有关规定拨付资金", "资金拨付手续完备，未发现违规拨付")),
+    ("使用规范性", ("按照下达的预算科目和用途使用资金，未发现挤占挪用", "专款专用，未擅自调整用途")),
+    ("执行准确性", ("按照下达金额执行，执行数与预算数基本一致", "资金执行进度与计划基本相符")),
+    ("预算绩效管理情况", ("将资金纳入本级预算绩效管理，开展绩效监控和自评", "按要求开展绩效目标管理和自评")),
+    ("支出责任履行情况", ("按规定落实本级支出责任", "本级支出责任履行到位")),
+)
+# Who passes a transfer down to the unit in a narrative ("上级财政下达…").
+ALLOCATING_BODIES: tuple[str, ...] = ("上级财政", "省财政厅", "市财政局")
+# How a narrative says the money was managed (no figures).
+FUND_MANAGEMENT_PROSE: tuple[str, ...] = (
+    "严格执行资金管理办法，专款专用，资金拨付手续完备，未发现截留、挤占、挪用等问题。",
+    "建立资金使用台账，按照国库集中支付制度拨付资金，做到专款专用。",
+)
+
+# The older 财政支出项目绩效评价 scorecard (共性指标 framework): 一级 → 二级 → scored criteria, and
+# each 一级's points; scored rows carry 分值 and 得分 only.
+SCORECARD: tuple[tuple[str, int, tuple[tuple[str, tuple[str, ...]], ...]], ...] = (
+    ("项目决策", 20, (
+        ("项目立项", ("立项依据充分性", "立项程序规范性")),
+        ("绩效目标", ("绩效目标合理性", "绩效指标明确性")),
+        ("资金投入", ("预算编制科学性", "资金分配合理性")),
+    )),
+    ("项目过程", 20, (
+        ("资金管理", ("资金使用合规性", "财务监控有效性")),
+        ("组织实施", ("管理制度健全性", "制度执行有效性")),
+    )),
+    ("项目产出", 40, (
+        ("产出数量", ("实际完成情况",)),
+        ("产出质量", ("质量达标情况",)),
+        ("产出时效", ("完成及时性",)),
+        ("产出成本", ("成本控制情况",)),
+    )),
+    ("项目效益", 20, (
+        ("项目效益", ("社会效益", "可持续影响", "服务对象满意度")),
+    )),
+)  # fmt: skip

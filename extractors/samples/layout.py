@@ -305,7 +305,12 @@ def basic_table(spec: ReportSpec) -> Table:
 
 
 def spec_to_document(spec: ReportSpec) -> Document:
-    """Project: the table alone.  Department: 自评报告, then 附件1 基础数据表, 附件2 自评表."""
+    """Project: the table alone.  Department: 自评报告, then 附件1 基础数据表, 附件2 自评表.  The other
+    families are laid out in layout_families (imported here: it builds on this module's cells)."""
+    if spec.family not in ("mof_project_table", "department_overall_report"):
+        from extractors.samples.layout_families import family_document
+
+        return family_document(spec)
     grade_line = Paragraph(f"自评等级：{spec.grade}")
     if spec.kind == "project":
         section = Section(

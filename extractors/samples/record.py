@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from extractors.samples.spec import BUDGET_WEIGHT, STAGES, ReportSpec, fmt_hundredths
+from extractors.samples.spec import BUDGET_WEIGHT, ReportSpec, fmt_hundredths
 from extractors.samples.variants import rate_text as printed_rate
 from extractors.samples.variants import target_text as printed_target_text
 
@@ -54,10 +54,10 @@ def budget_facts(spec: ReportSpec) -> list[dict[str, Any]]:
             if value is not None:
                 evidence = f"{BASIC_TABLE_TITLE} › {row.label} › {column} = {fmt_hundredths(value)}"
                 add(row.line, stage, value, evidence, "table")
-    for row in spec.budget_rows:
+    for row in spec.budget_rows if spec.prints_money_table else []:
         if row.line is None or row.is_template_zero:
             continue
-        for stage, column, value in zip(STAGES, BUDGET_COLUMNS, row.amounts, strict=True):
+        for stage, column, value in zip(spec.budget_stages, spec.budget_columns, row.amounts, strict=True):
             add(
                 row.line,
                 stage,
@@ -71,9 +71,11 @@ def budget_facts(spec: ReportSpec) -> list[dict[str, Any]]:
 def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
     """Every 三级指标 row, after the 预算执行率 row of a department's table (levels null, as in the
     seed labels); a project table's money block is no indicator row (labelling.md)."""
-    rate_text = printed_rate(spec.execution_rate, spec.variant)
     # Without a 分值 column the indicators' weights are not printed, so not known.
     weights_printed = spec.variant.indicator_layout != "no_weight"
+    if spec.kind == "project":
+        return _indicator_rows(spec, weights_printed)
+    rate_text = printed_rate(spec.execution_rate, spec.variant)
     rows: list[dict[str, Any]] = [
         {
             "level1": None, "level2": None, "name": "预算执行率",
@@ -84,9 +86,16 @@ def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
             "deviation_reason": None, "origin": "table", "evidence": None,
         }
     ]  # fmt: skip
-    if spec.kind == "project":
-        rows = []
-    for ind in spec.indicators:
+    return rows + _indicator_rows(spec, weights_printed)
+
+
+def _indicator_rows(spec: ReportSpec, weights_printed: bool) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    # Forms without 分值/得分 columns (the transfer table, narratives) state no weights or scores.
+    weights_printed = weights_printed and spec.scored
+    origin = "prose" if spec.family == "transfer_narrative" else "table"
+    stated = [ind for sentence in spec.narrative for ind in sentence.indicators]
+    for ind in [*spec.indicators, *stated]:
         rows.append(
             {
                 "level1": ind.level1, "level2": ind.level2, "name": ind.name,
@@ -94,20 +103,21 @@ def indicators(spec: ReportSpec) -> list[dict[str, Any]]:
                 "target_op": ind.target_op, "target_value": ind.target_value, "target_unit": ind.target_unit,
                 "actual_value": ind.actual_value, "actual_unit": ind.actual_unit,
                 "weight": ind.weight / 100 if weights_printed and not ind.sub_row else None,
-                "score": None if ind.sub_row else ind.score / 100,
-                "deviation_reason": ind.deviation_reason, "origin": "table", "evidence": None,
+                "score": None if ind.sub_row or not spec.scored else ind.score / 100,
+                "deviation_reason": ind.deviation_reason, "origin": origin, "evidence": None,
             }
         )  # fmt: skip
     return rows
 
 
 def budget_execution_row(spec: ReportSpec) -> dict[str, Any]:
-    """A project table's scored money row (rate, 分值, 得分): a report field, not an indicator."""
-    listed = spec.kind != "project"
+    """A project table's scored money row (rate, 分值, 得分): a report field, not an indicator.  A
+    department lists it as an indicator; a form with no 分值/得分 or no money block has none."""
+    scored_row = spec.kind == "project" and spec.scored and bool(spec.budget_rows)
     return {
-        "budget_execution_rate": None if listed else spec.execution_rate / 100,
-        "budget_execution_weight": None if listed else BUDGET_WEIGHT / 100,
-        "budget_execution_score": None if listed else spec.budget_score / 100,
+        "budget_execution_rate": spec.execution_rate / 100 if scored_row else None,
+        "budget_execution_weight": BUDGET_WEIGHT / 100 if scored_row else None,
+        "budget_execution_score": spec.budget_score / 100 if scored_row else None,
     }
 
 
@@ -132,8 +142,8 @@ def spec_to_record(spec: ReportSpec) -> dict[str, Any]:
             "province": spec.region.province,
             "city": spec.region.city,
             "county": spec.region.county,
-            "self_score": spec.total_score / 100,
-            "grade": spec.grade,
+            "self_score": spec.total_score / 100 if spec.scored else None,
+            "grade": spec.grade if spec.scored else None,
             **budget_execution_row(spec),
         },
         "budget_facts": budget_facts(spec),

@@ -13,10 +13,13 @@ from extractors.samples.layout import Document, Section, spec_to_document
 from extractors.samples.render_docx import render_docx
 from extractors.samples.render_pdf import render_pdf
 from extractors.samples.render_xlsx import render_xlsx
-from extractors.samples.spec import ReportSpec
+from extractors.samples.spec import FAMILIES, ReportSpec
 
 FORMATS = ("pdf", "docx", "xlsx", "html")
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "html": ".html"}
+# The formats each family is published in on real portals: narratives are articles, Word files
+# and their PDFs, never workbooks; the forms come in every format.
+FAMILY_FORMATS = {family: FORMATS for family in FAMILIES} | {"transfer_narrative": ("pdf", "docx", "html")}
 
 
 def _render_html(spec: ReportSpec, document: Document) -> bytes:

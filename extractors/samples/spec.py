@@ -25,6 +25,27 @@ from extractors.samples import catalog
 from extractors.samples.catalog import Department, Region
 
 REPORT_KINDS = ("project", "department_overall")
+# The template families a report is printed in (tests/corpus/real/INDEX.md names the real ones):
+# the Ministry's project table, the department's report with its tables, the central transfer
+# form (区域绩效目标自评表), the transfer outline narrative and the older project scorecard
+# (财政支出项目绩效评价自评报告 with 分值 and 得分 only).
+FAMILIES = (
+    "mof_project_table",
+    "department_overall_report",
+    "transfer_region_table",
+    "transfer_narrative",
+    "scorecard",
+)
+FAMILY_KIND = {
+    "mof_project_table": "project",
+    "department_overall_report": "department_overall",
+    "transfer_region_table": "project",
+    "transfer_narrative": "project",
+    "scorecard": "project",
+}
+DEFAULT_FAMILY = {"project": "mof_project_table", "department_overall": "department_overall_report"}
+# Families whose forms print no 分值/得分, so no weights, scores, total or grade.
+UNSCORED_FAMILIES = frozenset({"transfer_region_table", "transfer_narrative"})
 FISCAL_YEARS = (2021, 2022, 2023, 2024)
 STAGES = ("initial_budget", "adjusted_budget", "executed")
 BUDGET_WEIGHT = 1000  # the 预算执行率 row's 分值 (10 points, in hundredths)
@@ -58,7 +79,9 @@ class BudgetRow:
 
     label: str
     line: str | None
-    amounts: tuple[int, int, int]  # initial_budget, adjusted_budget, executed (hundredths of 万元)
+    # By the spec's budget_stages: initial_budget, adjusted_budget, executed (hundredths of 万元),
+    # or adjusted_budget, executed where the form prints no 年初 column.
+    amounts: tuple[int, ...]
 
     @property
     def is_template_zero(self) -> bool:
@@ -83,10 +106,10 @@ class BasicRow:
 class Indicator:
     """One 三级指标 row with its truth; numbers as they will be labelled."""
 
-    level1: str
-    level2: str
+    level1: str | None
+    level2: str | None
     name: str
-    target_text: str
+    target_text: str | None  # None where a narrative states only the result
     target_op: str | None
     target_value: float | None
     target_unit: str | None
@@ -116,6 +139,8 @@ class Sentence:
     text: str
     facts: tuple[StatedFact, ...] = ()
     heading: bool = False
+    # Indicators the sentence names in passing ("资金到位率100%"), beyond the spec's indicator list.
+    indicators: tuple[Indicator, ...] = ()
 
 
 INDICATOR_LAYOUTS = ("standard", "score_before_target", "no_weight", "headerless_score", "op_value_unit")
@@ -198,15 +223,47 @@ class ReportSpec:
     basic_columns: tuple[str, str, str] = ("上年决算数", "本年预算数", "本年决算数")
     narrative: list[Sentence] = field(default_factory=list)
     variant: LayoutVariant = STANDARD_LAYOUT
+    # The template family ("" → the kind's default); see FAMILIES.
+    family: str = ""
+    # The money block's stages and their printed column names, in order.
+    budget_stages: tuple[str, ...] = STAGES
+    budget_columns: tuple[str, ...] = ("年初预算数", "全年预算数", "全年执行数")
+    # A transfer's issuing ministry (中央主管部门), printed but no field of the record.
+    central_department: str | None = None
+    # How a family other than the Ministry's prints itself (families.TransferForm, …); None: standard.
+    form: object | None = None
+    # Titles printed instead of the standard ones (the transfer and older forms name themselves).
+    printed_title: str | None = None
+    printed_table_title: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.family:
+            self.family = DEFAULT_FAMILY[self.kind]
+        if self.family not in FAMILIES:
+            raise ValueError(f"unknown family {self.family!r}; expected one of {FAMILIES}")
+
+    @property
+    def scored(self) -> bool:
+        """Whether the form prints 分值 and 得分 (and so a total score and grade)."""
+        return self.family not in UNSCORED_FAMILIES
+
+    @property
+    def prints_money_table(self) -> bool:
+        """Whether the budget rows are printed as a table (a narrative states its money in sentences)."""
+        return self.family != "transfer_narrative"
 
     @property
     def total_row(self) -> BudgetRow:
         return self.budget_rows[0]
 
+    def stage_amount(self, row: BudgetRow, stage: str) -> int:
+        return row.amounts[self.budget_stages.index(stage)]
+
     @property
     def execution_rate(self) -> int:
         """全年执行数 / 全年预算数 in hundredths of a percent, rounded half up."""
-        _, adjusted, executed = self.total_row.amounts
+        adjusted = self.stage_amount(self.total_row, "adjusted_budget")
+        executed = self.stage_amount(self.total_row, "executed")
         return (executed * 10000 * 2 + adjusted) // (2 * adjusted)
 
     @property
@@ -216,7 +273,9 @@ class ReportSpec:
 
     @property
     def total_score(self) -> int:
-        return self.budget_score + sum(ind.score for ind in self.indicators)
+        """The 预算执行率 row's points (where a money block is scored) and every indicator's."""
+        budget = self.budget_score if self.budget_rows else 0
+        return budget + sum(ind.score for ind in self.indicators)
 
     @property
     def grade(self) -> str:
@@ -225,6 +284,8 @@ class ReportSpec:
     @property
     def title(self) -> str:
         """The title the portal publishes the report under."""
+        if self.printed_title:
+            return self.printed_title
         if self.kind == "project":
             return f"{self.unit_name}{self.fiscal_year}年度项目支出绩效自评表（{self.project_name}）"
         return f"{self.unit_name}{self.fiscal_year}年度部门整体支出绩效自评报告"
@@ -232,6 +293,8 @@ class ReportSpec:
     @property
     def table_title(self) -> str:
         """The heading of the scored table."""
+        if self.printed_table_title:
+            return self.printed_table_title
         if self.kind == "project":
             return f"项目支出绩效自评表（{self.fiscal_year}年度）"
         return f"部门整体支出绩效自评表（{self.fiscal_year}年度）"

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from typing import Any
 
+MISSING = "<missing>"
 INDICATOR_FIELDS = (
     "name",
     "level1",
@@ -39,7 +40,9 @@ def fact_counts(record: dict[str, Any]) -> Counter:
 
 
 def indicator_counts(record: dict[str, Any]) -> Counter:
-    return Counter(tuple(rounded(i[f]) for f in INDICATOR_FIELDS) for i in record["indicators"])
+    """A field the record leaves out (rather than null) counts as "<missing>", so it shows as a
+    difference and not as a KeyError."""
+    return Counter(tuple(rounded(i.get(f, MISSING)) for f in INDICATOR_FIELDS) for i in record["indicators"])
 
 
 def assert_extracts_to_its_truth(record: dict[str, Any], truth: dict[str, Any]) -> None:
