@@ -26,7 +26,10 @@ _PAGE_NUMBER = re.compile(
     r"page\s*\d+(?:\s*of\s*\d+)?)\s*$",
     re.IGNORECASE,
 )
-_SENTENCE_END = ("。", "！", "？", "：", ":", "；")
+_SENTENCE_END = ("。", "！", "？")
+# A colon or semicolon ends a paragraph only on a short line ("一、绩效目标：" as a heading): a
+# full-width line that happens to wrap right after one is the middle of a list.
+_CLAUSE_END = ("：", ":", "；")
 
 
 def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
@@ -333,6 +336,8 @@ def _ends_paragraph(previous: dict[str, Any], line: dict[str, Any]) -> bool:
     if prev_text.endswith(_SENTENCE_END):
         return True
     char_width = max(6.0, (previous["x1"] - previous["x0"]) / max(1, len(prev_text)))
+    if prev_text.endswith(_CLAUSE_END):
+        return previous["x1"] < previous["page_right"] - 2.5 * char_width
     # Justified CJK lines wrap early when the next token is a long number ("1120.78万元"): allow for it.
     leading_token = re.match(r"[0-9A-Za-z.,%，．]*", line["text"].strip())
     token_width = (len(leading_token.group(0)) * 0.55 + 1) * char_width if leading_token else char_width

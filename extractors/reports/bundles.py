@@ -18,8 +18,12 @@ from dataclasses import dataclass, field, replace
 
 from extractors.documents.model import Block, Document, Paragraph, Table
 from extractors.normalize.text import cell_text, compact
+from extractors.reports.vocab import KEY_FIELDS
 
-_PROJECT_KEY = re.compile(r"^(?:项目名称|转移支付(?:（项目）|\(项目\))?名称|专项(?:资金)?名称)$")
+# The form keys that name a project (the table reader's own, from the lexicon).
+_PROJECT_KEY = re.compile(
+    "|".join(f"(?:{pattern})" for pattern, field in KEY_FIELDS if field == "project_name")
+)
 _AMOUNT = re.compile(r"\d\s*(?:万元|元)")
 _DEPARTMENT_MARK = re.compile(r"整体支出|部门整体|单位整体|部门（单位）整体|部门\(单位\)整体")
 # Short lines that head a form: its title, its year, its 附件 number, its unit line.

@@ -21,6 +21,7 @@ _PERCENT = r"\d+(?:\.\d+)?%"
 _HEADING_MAX = 40
 _LEVEL1 = re.compile(r"^(?P<name>.*指标)(?:完成情况|情况)(?:分析)?$")
 _LEVEL2 = re.compile(r"^(?P<name>.*指标)(?:分析|完成情况分析)?$")
+_GENERIC_LEVEL = re.compile(r"^(?:项目)?(?:绩效|各项|具体)?指标$")
 _TOP_NUMBERING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*、)"
 )
@@ -51,7 +52,7 @@ _CLASS_LINE = re.compile(
 _CLASS_HEADING = re.compile(rf"^(?P<cls>{_CLASS})[;；:：。]?$")
 _QUANTITY = re.compile(
     r"(?P<op>≥|≤|>=|<=|不低于|不少于|不超过|不高于|大于|小于|超过|达到|达)?\s*"
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|万元|元|万亩|亩|公里|千米|米|平方米|立方米|个|人次|人|户|家|所|座|项|次|件|台|套|辆|天|年|月|分)"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|万元|元|万亩|亩|公里|千米|米|平方米|立方米|个|人次|人|户|家|所|座|项|次|件|台|套|辆|天|年|月|分|场|条|处|册|份|起|块|篇|期|批)"
 )
 _ACTUAL_WORDS = re.compile(r"(?:大于|高于|达到|超过|完成)(?:年度|年初)?(?:指标值|目标值|目标)")
 _SUBJECT = re.compile(
@@ -145,7 +146,8 @@ def _class_items(rest: str) -> list[tuple[str, dict[str, Any]]]:
         if part and not matches:
             worded = _WORDED_RESULT.match(part)
             if worded:
-                items.append((worded.group("name"), {"actual_text": worded.group("result")}))
+                fields = {"actual_text": worded.group("result"), "actual_value": None, "actual_unit": None}
+                items.append((worded.group("name"), fields))
             awaiting_actual = None
             continue
         if not part:
@@ -368,7 +370,9 @@ def prose_indicators(document: Document) -> list[dict[str, Any]]:
         level1_match = _LEVEL1.match(name)
         level2_match = _LEVEL2.match(name)
         if level1_match and "完成情况" in name:
-            level1, level2 = level1_match.group("name"), None
+            # "（四）绩效指标完成情况分析" heads every class: it names no 一级指标 of its own.
+            found = level1_match.group("name")
+            level1, level2 = (None if _GENERIC_LEVEL.match(found) else found), None
         elif level2_match and level1 is not None:
             level2 = level2_match.group("name")
         elif _CLASS_HEADING.match(name):

@@ -461,7 +461,8 @@ def _judge(
     if strength == 2:
         subject = _SUBJECT_LEVEL.search(cue_text[: cue_end - len(cue_word)])
         mention.subject_level = subject.group(1) if subject else None
-    if "收入" in cue_text and not budget_revenue and stage == "adjusted_budget":
+    # money received is revenue, not a budget stage; "…税收入补助…资金" names a fund paid from a tax
+    if re.search(r"收入(?!补助)", cue_text) and not budget_revenue and stage == "adjusted_budget":
         stage, strength = None, -1
     after = _cue_after(rest_clause, lex)
     head = cue_text[cue_end:] if strength == 2 else clause
@@ -615,6 +616,7 @@ def _settle(mentions: list[Mention], report_kind: str) -> list[dict[str, Any]]:
     resolved = _recalled_allocation(resolved, mentions)
     resolved = _level_statements(resolved)
     resolved = _prefer_stated_budget(resolved)
+    resolved = _drop_shares_restated_as_totals(resolved)
     resolved = _drop_subtotals(resolved)
     _unify_item_names(resolved)
     facts: list[dict[str, Any]] = []
@@ -709,6 +711,22 @@ def _prefer_stated_budget(resolved: list[Mention]) -> list[Mention]:
             and re.search(r"到位|收到|拨入", m.cue)
         )
     ]
+
+
+def _drop_shares_restated_as_totals(resolved: list[Mention]) -> list[Mention]:
+    """ "纳入评价的资金共43485.32万元，其中：中央资金10401.21万元…" and later "车购税补助资金10401.21万元
+    分两批下达": the central share named again by its fund is that share, not a second total."""
+    shares = [m for m in resolved if m.line == "fiscal_funds"]
+    totals = [m for m in resolved if m.line == "total"]
+    out = []
+    for mention in resolved:
+        restated = mention.line == "total" and any(
+            s.stage == mention.stage and abs(s.amount - mention.amount) <= _AMOUNT_TOL for s in shares
+        )
+        larger = any(t.stage == mention.stage and t.amount > mention.amount + _AMOUNT_TOL for t in totals)
+        if not (restated and larger):
+            out.append(mention)
+    return out
 
 
 def _central_shares(mentions: list[Mention]) -> list[Mention]:
