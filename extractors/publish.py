@@ -146,7 +146,8 @@ def swap_in_version(build: Path, target: Path, build_id: str) -> Path:
     versions = versions_dir(target)
     versions.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    folder = Path(tempfile.mkdtemp(prefix=f"{stamp}-{_safe(build_id)[:24]}-", dir=versions))
+    folder = Path(tempfile.mkdtemp(prefix=f"{stamp}-{_safe(build_id)[:13]}-", dir=versions))
+    folder.chmod(0o755)  # mkdtemp's 0700 would lock out a BI tool running as another user
     replace_into(build, folder / target.name)
     previous = os.readlink(target) if target.is_symlink() else None
     relative = os.path.relpath(folder / target.name, target.parent)

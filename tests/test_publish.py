@@ -104,8 +104,10 @@ def test_a_long_lived_reader_sees_the_new_night_on_its_next_connection(isolated_
         assert held.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 3
     finally:
         held.close()
-    versions = sorted(p.name for p in versions_dir(isolated_settings.warehouse_path).iterdir())
+    versions = sorted(versions_dir(isolated_settings.warehouse_path).iterdir())
     assert len(versions) == 2, f"the served night and the one before it, not {versions}"
+    # a BI tool in another container runs as another user: it must be able to enter the folder
+    assert all(folder.stat().st_mode & 0o777 == 0o755 for folder in versions)
     assert isolated_settings.warehouse_path.is_symlink()
 
 
