@@ -8,7 +8,9 @@ each of which pays Superset's ~8 s import again:
 
 1. metadata: SQLite at ``SUPERSET_HOME/superset.db``.  A fresh one is migrated and given
    Superset's roles, then copied to ``GOVPERF_SUPERSET_TEMPLATE`` (keyed by the lock file's
-   hash), so the next fresh set-up on this machine copies it instead of migrating (~35 s).
+   hash) before any user or dashboard is in it, so the next fresh set-up on this machine
+   copies it instead of migrating (~35 s).  An existing file is upgraded (a no-op unless
+   Superset changed) and its roles re-synchronised.
 2. the admin user (``SUPERSET_ADMIN_USER`` / ``SUPERSET_ADMIN_PASSWORD``), created or reset.
 3. the dashboards: the export bundle in ``GOVPERF_SUPERSET_BUNDLE`` (YAML) imported with
    overwrite, its database URI pointed at ``WAREHOUSE_PATH`` (read-only).
@@ -63,7 +65,8 @@ def main() -> int:
     home = Path(os.environ["SUPERSET_HOME"])
     metadata = home / "superset.db"
     template = Path(os.environ["GOVPERF_SUPERSET_TEMPLATE"])
-    from_template = not metadata.exists() and template.exists()
+    fresh = not metadata.exists()
+    from_template = fresh and template.exists()
     if from_template:
         shutil.copyfile(template, metadata)
 
@@ -81,10 +84,11 @@ def main() -> int:
         step = time.monotonic()
         # Cheap when the file is current (alembic compares one revision); needed after an upgrade.
         upgrade(directory=str(Path(sys.modules["superset"].__file__).parent / "migrations"))
-        if not from_template:
+        if not from_template:  # Superset's roles and permissions (`superset init`)
             appbuilder.add_permissions(update_perms=True)
             security_manager.sync_role_definitions()
             db.session.commit()
+        if fresh and not from_template:  # only an empty, initialised file becomes the template
             _copy_sqlite(metadata, template)
         timings["metadata_s"] = round(time.monotonic() - step, 1)
 
@@ -98,8 +102,7 @@ def main() -> int:
                 username, "govperf", "admin", f"{username}@localhost", admin_role, password
             )
         else:
-            user.password = security_manager.hash_password(password)  # type: ignore[attr-defined]
-            security_manager.update_user(user)
+            security_manager.reset_password(user.id, password)
         db.session.commit()
         timings["admin_s"] = round(time.monotonic() - step, 1)
 
