@@ -12,14 +12,15 @@ FROM python:3.11-slim
 # LibreOffice (Writer only, no GUI) converts .doc to .docx; the Noto CJK fonts
 # keep Chinese text measurable in converted documents; curl serves the health
 # checks.  apt-packages.txt is the project's own list of Debian packages (the
-# one scripts/setup.sh installs locally), so the image follows it.
+# one scripts/setup.sh installs locally), so the image follows it — less the
+# packages marked `test` (the browser the test suite drives).
 COPY apt-packages.txt /tmp/apt-packages.txt
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         libreoffice-writer-nogui \
         fonts-noto-cjk \
         curl \
-        $(sed -e 's/#.*//' /tmp/apt-packages.txt | awk 'NF {print $1}') \
+        $(sed -e 's/#.*//' /tmp/apt-packages.txt | awk 'NF && $2 != "test" {print $1}') \
     && rm -rf /var/lib/apt/lists/* /tmp/apt-packages.txt
 
 ENV PYTHONUNBUFFERED=1 \

@@ -90,7 +90,7 @@ def validate_run(
 
     rows: list[dict[str, Any]] = []
     evaluated = 0
-    runner = _GxRunner(data_docs_dir)
+    runner = _GxRunner(data_docs_dir, run_id=run_id, run_time=checked_at.replace(tzinfo=UTC))
     for suite in build_suites(settings):
         frame = suite.prepare(tables).reset_index(drop=True)
         if frame.empty:
@@ -117,6 +117,20 @@ def validate_run(
         summary.elapsed_s,
     )
     return summary
+
+
+# Our severities in GX's terms: an error quarantines its record, a warning only flags it.
+_GX_SEVERITY = {"error": "critical", "warn": "warning"}
+
+
+def _severity_note(suite: str, rule: Rule) -> str:
+    """The note Data Docs print under an expectation: its rule, severity and what failing does."""
+    effect = (
+        "记录被隔离，不进入 marts (quarantined)"
+        if rule.severity == "error"
+        else "仅标记，记录照常发布 (flagged)"
+    )
+    return f"严重程度 severity: {rule.severity} — {effect}; 规则 rule: {suite}.{rule.name}"
 
 
 def _check_run_ids(tables: Mapping[str, pd.DataFrame], run_id: str, run_dir: Path) -> None:
@@ -195,7 +209,9 @@ def _int_or_none(value: object) -> int | None:
 class _GxRunner:
     """One ephemeral GX context per validation: suites, checkpoints and (optionally) Data Docs."""
 
-    def __init__(self, data_docs_dir: Path | None) -> None:
+    def __init__(
+        self, data_docs_dir: Path | None, run_id: str = "", run_time: datetime | None = None
+    ) -> None:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -204,6 +220,9 @@ class _GxRunner:
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self._datasource = self._context.data_sources.add_pandas("staged_run")
         self._docs_dir = data_docs_dir
+        self._run_id = run_id or None
+        self._run_time = run_time
+        self._suite_rules: dict[str, list[tuple[str, str, str]]] = {}
         if data_docs_dir is not None:
             data_docs_dir.mkdir(parents=True, exist_ok=True)
             self._context.add_data_docs_site(
@@ -222,6 +241,7 @@ class _GxRunner:
         """(rule, row numbers of ``frame`` that fail it) for every rule of ``suite``."""
         import great_expectations.expectations as gxe
         from great_expectations.checkpoint import UpdateDataDocsAction
+        from great_expectations.core.run_identifier import RunIdentifier
 
         gx = self._gx
         missing = {rule.gx_column for rule in suite.rules} - set(frame.columns)
@@ -232,10 +252,18 @@ class _GxRunner:
         ).add_batch_definition_whole_dataframe("whole_batch")
         gx_suite = self._context.suites.add(gx.ExpectationSuite(name=suite.name))
         rules_by_name = {rule.name: rule for rule in suite.rules}
+        self._suite_rules[suite.name] = [(rule.name, rule.severity, rule.description) for rule in suite.rules]
         for rule in suite.rules:
             expectation_class = getattr(gxe, rule.gx_expectation)
             gx_suite.add_expectation(
-                expectation_class(column=rule.gx_column, meta={"rule": rule.name}, **rule.kwargs)
+                expectation_class(
+                    column=rule.gx_column,
+                    meta={"rule": rule.name, "severity": rule.severity},
+                    severity=_GX_SEVERITY[rule.severity],
+                    # Data Docs print the notes under each expectation: what a failure does.
+                    notes=_severity_note(suite.name, rule),
+                    **rule.kwargs,
+                )
             )
         definition = self._context.validation_definitions.add(
             gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite)
@@ -249,7 +277,9 @@ class _GxRunner:
                 result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [_ROW]},
             )
         )
-        outcome = checkpoint.run(batch_parameters={"dataframe": frame})
+        # The pipeline's run id names the validation in Data Docs (GX's default is "__none__").
+        run = RunIdentifier(run_name=self._run_id, run_time=self._run_time)
+        outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run)
         failing: list[tuple[Rule, list[int]]] = []
         for validation in outcome.run_results.values():
             for result in validation.results:
@@ -266,7 +296,13 @@ class _GxRunner:
         return failing
 
     def build_docs(self) -> Path | None:
+        """The Data Docs index, its pages made to render offline (expectations/data_docs.py)."""
+        from expectations.data_docs import localize
+
         if self._docs_dir is None:
             return None
         index = self._docs_dir / "index.html"
-        return index if index.exists() else None
+        if not index.exists():
+            return None
+        localize(self._docs_dir, self._suite_rules)
+        return index

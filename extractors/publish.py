@@ -5,8 +5,19 @@ read-write process *or* several read-only ones, never both, so the nightly run
 never writes the served file: dbt builds ``.<name>.building.duckdb`` in the
 same folder, ``publish`` checkpoints and closes it and renames it over the
 served path.  A reader that holds the old file open keeps its inode and keeps
-working; a reader that opens after the rename sees the whole new run — never
+working; a reader that opens after the swap sees the whole new run — never
 half of one.
+
+Each night is its own file, ``.<stem>.versions/<stamp>-<build>/<name>``, and
+``WAREHOUSE_PATH`` is a relative link to the newest.  Why not rename the build
+over the served path: DuckDB keeps one database instance per file path inside a
+process, so a long-lived reader (Superset, any pooled SQLAlchemy engine) that
+had the path open went on serving the old night to every new connection —
+even a brand-new engine's — until its last connection closed, which in a busy
+BI server is never.  DuckDB resolves the link when it opens a path, so a new
+connection after the swap names another file and gets a new instance with the
+new night; connections already open keep theirs.  The versioned file keeps the
+served file's name, so the catalog a BI tool shows stays ``<stem>``.
 """
 
 from __future__ import annotations
@@ -14,6 +25,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,7 +97,7 @@ def prepare_build(settings: Settings) -> Path:
 
 
 def publish(settings: Settings) -> Path:
-    """Checkpoint the build, rename it over WAREHOUSE_PATH, export Parquet; return the path."""
+    """Checkpoint the build, swap it in as WAREHOUSE_PATH's new version, export Parquet; return the path."""
     import duckdb
 
     build = settings.build_path
@@ -102,7 +115,7 @@ def publish(settings: Settings) -> Path:
         ]
         if missing:
             raise PublishError(f"build {build} lacks {', '.join(missing)}: refusing to publish it")
-        claim_finished_build(con, build)
+        build_id = claim_finished_build(con, build)
         recorded = record_published_builds(con)
         if recorded:
             log.info("recorded %d build(s) as published", recorded)
@@ -110,11 +123,45 @@ def publish(settings: Settings) -> Path:
     finally:
         con.close()
     target = settings.warehouse_path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    replace_into(build, target)
-    log.info("published %s", target)
+    served = swap_in_version(build, target, build_id)
+    log.info("published %s (%s)", target, served)
     export_parquet(target)
     return target
+
+
+def versions_dir(warehouse_path: Path) -> Path:
+    """Where each published night's file lives; ``warehouse_path`` links to the newest."""
+    return warehouse_path.with_name(f".{warehouse_path.stem}.versions")
+
+
+def swap_in_version(build: Path, target: Path, build_id: str) -> Path:
+    """Move ``build`` into a version folder of its own and point ``target`` at it atomically.
+
+    The file keeps ``target``'s name inside its folder, so DuckDB names its catalog as before
+    (readers' ``<stem>.marts``).  A served file from before versioned nights (a regular file at
+    ``target``) is replaced by the link in the same rename.  Every version but the served one
+    and the one served before it is removed: a reader still holding an older one keeps its
+    inode (POSIX), and a reader that resolved the link just before the swap finds its file.
+    """
+    versions = versions_dir(target)
+    versions.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    folder = Path(tempfile.mkdtemp(prefix=f"{stamp}-{_safe(build_id)[:13]}-", dir=versions))
+    folder.chmod(0o755)  # mkdtemp's 0700 would lock out a BI tool running as another user
+    replace_into(build, folder / target.name)
+    previous = os.readlink(target) if target.is_symlink() else None
+    relative = os.path.relpath(folder / target.name, target.parent)
+    swap_symlink(target, relative)
+    keep = {relative, previous}
+    for old in versions.iterdir():
+        served_name = os.path.relpath(old / target.name, target.parent)
+        if old.is_dir() and not old.is_symlink() and served_name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+    return folder / target.name
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)
 
 
 #: dbt's build ledger (dbt/macros/build_ledger.sql): one row per `dbt build` / `dbt run` into
@@ -210,9 +257,6 @@ def export_parquet(warehouse_path: Path) -> Path:
     """Write each mart as ``<name>_parquet/<table>.parquet`` — a whole new version folder,
     then the link swapped to it — so a reader sees one night's files, never a mix, and a run
     killed mid-export leaves the previous export served (its half folder is removed next time)."""
-    import tempfile
-    import time
-
     import duckdb
 
     link = parquet_dir(warehouse_path)

@@ -17,6 +17,7 @@ from extractors.publish import (
     prepare_build,
     publish,
     summarize,
+    versions_dir,
 )
 from extractors.settings import Settings
 
@@ -81,6 +82,33 @@ def test_reader_open_across_a_publish_keeps_its_snapshot(isolated_settings: Sett
         reader.close()
     assert summarize(isolated_settings.warehouse_path).reports == 5
     assert not isolated_settings.build_path.exists()
+
+
+def test_a_long_lived_reader_sees_the_new_night_on_its_next_connection(isolated_settings: Settings) -> None:
+    """DuckDB keeps one instance per file inside a process: a BI server that holds a connection
+    open across a publish must still get the new night on every connection it opens after."""
+    _write_build(prepare_build(isolated_settings), reports=3)
+    publish(isolated_settings)
+    path = str(isolated_settings.warehouse_path)
+    held = duckdb.connect(path, read_only=True)  # a pooled connection that never closes
+    try:
+        _write_build(prepare_build(isolated_settings), reports=5)
+        publish(isolated_settings)
+        with duckdb.connect(path, read_only=True) as fresh:
+            assert fresh.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 5
+            assert fresh.execute("SELECT current_database()").fetchone()[0] == "warehouse"
+        assert held.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 3
+        _write_build(prepare_build(isolated_settings), reports=7)
+        publish(isolated_settings)
+        # the held night's file is gone from the folder, not from its reader
+        assert held.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 3
+    finally:
+        held.close()
+    versions = sorted(versions_dir(isolated_settings.warehouse_path).iterdir())
+    assert len(versions) == 2, f"the served night and the one before it, not {versions}"
+    # a BI tool in another container runs as another user: it must be able to enter the folder
+    assert all(folder.stat().st_mode & 0o777 == 0o755 for folder in versions)
+    assert isolated_settings.warehouse_path.is_symlink()
 
 
 def test_next_build_starts_from_the_published_warehouse(isolated_settings: Settings) -> None:

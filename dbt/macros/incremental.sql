@@ -9,7 +9,9 @@
     cleared reports; incrementally, those whose latest cleared run differs from the run the
     mart holds for them (new reports, re-extracted reports). -#}
 {% macro reports_to_refresh() -%}
-    select cleared.report_id, cleared.run_id, cleared.fiscal_year, cleared.unit_id, cleared.region_code
+    select
+        cleared.report_id, cleared.run_id, cleared.fiscal_year, cleared.unit_id, cleared.region_code,
+        cleared.source_url, cleared.sheets
     from {{ ref('int_reports_cleared') }} as cleared
     {%- if is_incremental() %}
     where not exists (
@@ -30,12 +32,15 @@
     )
 {%- endmacro %}
 
-{#- Config shared by the report-keyed marts: delete+insert by report_id, then prune. -#}
+{#- Config shared by the report-keyed marts: delete+insert by report_id, then prune.  Their
+    columns are a contract (dbt_project.yml): a column added to the contract is appended to a
+    copied warehouse's table (a model_version bump rebuilds it whole anyway). -#}
 {% macro per_report_config() -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='report_id',
+        on_schema_change='append_new_columns',
         post_hook=["{{ prune_unpublished_reports() }}"],
     ) }}
 {%- endmacro %}

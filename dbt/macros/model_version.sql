@@ -14,7 +14,7 @@
         {%- set relations = run_query(
             "select table_schema, table_name, table_type from information_schema.tables"
             ~ " where table_catalog = current_database()"
-            ~ " and table_schema in ('staging', 'marts', 'quality') and table_name <> 'model_version'"
+            ~ " and table_schema in ('staging', 'intermediate', 'marts', 'quality') and table_name <> 'model_version'"
         ) -%}
         {%- for row in relations.rows -%}
             {#- through the adapter, so dbt's relation cache forgets them too (is_incremental()) -#}

@@ -24,13 +24,16 @@
     side by side (万元).  Should a record state one (line, stage, item) twice (prose and a
     table often do), a table's figure wins over prose, then the first printed; the GX rule
     budget_facts.restatement_agrees flags a restatement with another amount.  A blank item is
-    no item: '协管员经费' and null are lines apart, '' and null are not. -#}
+    no item: '协管员经费' and null are lines apart, '' and null are not.
+    The row keeps where its figures were printed — the distinct evidence texts of the facts
+    whose amounts it shows (in printed order) and the first PDF page among them — so every
+    figure a BI user sees leads back to its page without a join to staging. -#}
 {% macro pivot_budget_lines(facts) -%}
     {%- set preference = "[case when origin = 'table' then 0 else 1 end, fact_no]" -%}
     select
         report_id,
         line,
-        nullif(trim(item), '') as item,
+        item,
         arg_min(amount_wan_yuan, {{ preference }}) filter (where stage = 'prior_year_final') as prior_year_final,
         arg_min(amount_wan_yuan, {{ preference }}) filter (where stage = 'initial_budget') as initial_budget,
         arg_min(amount_wan_yuan, {{ preference }}) filter (where stage = 'adjusted_budget') as adjusted_budget,
@@ -38,9 +41,28 @@
         min(fact_no) as first_fact_no,
         count(*) as fact_count,
         string_agg(distinct origin, ',' order by origin) as origins,
-        any_value(run_id) as run_id
-    from {{ facts }}
-    group by report_id, line, nullif(trim(item), '')
+        any_value(run_id) as run_id,
+        string_agg(evidence, ' ｜ ' order by fact_no) filter (where first_use_of_text) as evidence,
+        min(page) filter (where shown) as page
+    from (
+        select
+            *,
+            shown and evidence is not null and row_number() over (
+                partition by report_id, line, item, shown, evidence order by fact_no
+            ) = 1 as first_use_of_text
+        from (
+            select
+                * exclude (item),
+                nullif(trim(item), '') as item,
+                -- the fact whose amount the row shows for its stage
+                row_number() over (
+                    partition by report_id, line, nullif(trim(item), ''), stage
+                    order by {{ preference }}
+                ) = 1 as shown
+            from {{ facts }}
+        ) as ranked
+    ) as marked
+    group by report_id, line, item
 {%- endmacro %}
 
 {#- judge_indicators: indicators with `achieved` judged from target_op, target_value and

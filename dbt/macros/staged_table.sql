@@ -49,6 +49,8 @@
 {%- endmacro %}
 
 {% macro staged_table(table, columns, skip_loaded_runs=false) -%}
+    {#- the files are this source (models/staging/_sources.yml): lineage and docs start there -#}
+    {%- set _declared = source('staged', table) -%}
     {%- set present = [] -%}
     {%- set files = [] -%}
     {%- if execute -%}

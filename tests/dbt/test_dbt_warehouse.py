@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -105,7 +106,7 @@ def _comparable_rows(connection: duckdb.DuckDBPyConnection, table: str) -> list[
 
 
 def test_build_reports_counts_and_no_failures(built: DbtBuildResult) -> None:
-    assert (built.models, built.seeds, built.unit_tests) == (29, 1, 2)
+    assert (built.models, built.seeds, built.unit_tests) == (31, 2, 2)
     assert built.tests > 100
     # Data warnings (the grade 良好) are GX's; dbt tests only the pipeline's own invariants.
     assert (built.failed, built.skipped, built.warned) == (0, 0, 0)
@@ -122,6 +123,72 @@ def test_schemas_and_quality_tables_exist(warehouse: duckdb.DuckDBPyConnection) 
         assert ("quality", table) in tables
     for table in CONTRACT_COLUMNS:
         assert ("marts", table) in tables
+
+
+def test_bi_schemas_hold_only_what_bi_users_read(warehouse: duckdb.DuckDBPyConnection) -> None:
+    """marts and quality are BI-facing; the intermediate models have a schema of their own."""
+    placed = dict(
+        warehouse.execute(
+            "select table_name, table_schema from information_schema.tables"
+            " where table_name like 'int\\_%' escape '\\'"
+        ).fetchall()
+    )
+    assert placed and set(placed.values()) == {"intermediate"}, placed
+    for schema, table in warehouse.execute(
+        "select table_schema, table_name from information_schema.tables"
+        " where table_schema in ('marts', 'quality')"
+    ).fetchall():
+        assert not table.startswith(("int_", "stg_")), f"{schema}.{table}"
+
+
+def test_dbt_docs_are_table_and_column_comments_in_chinese(warehouse: duckdb.DuckDBPyConnection) -> None:
+    """Any BI tool that lists columns shows their meaning (and unit) without the dbt docs site."""
+    han = re.compile(r"[\u4e00-\u9fff]")
+    tables = warehouse.execute(
+        "select schema_name, table_name, comment from duckdb_tables()"
+        " where schema_name in ('marts', 'quality')"
+    ).fetchall()
+    assert len(tables) >= 16
+    for schema, table, comment in tables:
+        assert comment and han.search(comment), f"{schema}.{table} has no Chinese comment"
+    columns = warehouse.execute(
+        "select schema_name, table_name, column_name, comment from duckdb_columns()"
+        " where schema_name in ('marts', 'quality')"
+    ).fetchall()
+    missing = [f"{s}.{t}.{c}" for s, t, c, comment in columns if not (comment and han.search(comment))]
+    assert not missing, missing
+    (amount,) = warehouse.execute(
+        "select comment from duckdb_columns()"
+        " where table_name = 'fct_budget_execution' and column_name = 'executed'"
+    ).fetchone()
+    assert "万元" in amount
+
+
+def test_every_fact_leads_to_its_evidence_page_and_document(warehouse: duckdb.DuckDBPyConnection) -> None:
+    """Both facts carry the printed evidence, the PDF page or workbook sheet, and the URL."""
+    for fact in ("fct_budget_execution", "fct_indicator_achievement"):
+        rows, without_evidence, wrong_url, wrong_sheet = warehouse.execute(
+            f"select count(*), count(*) filter (where f.evidence is null),"
+            f" count(*) filter (where f.source_url is distinct from r.source_url),"
+            f" count(*) filter (where f.sheet is distinct from r.sheets)"
+            f" from marts.{fact} f join marts.dim_report r using (report_id)"
+        ).fetchone()
+        assert rows and (without_evidence, wrong_url, wrong_sheet) == (0, 0, 0), fact
+    # a budget row's page is the page its shown figures were printed on (stg: one row per fact)
+    mismatched = warehouse.execute(
+        "select count(*) from marts.fct_budget_execution f where f.page is distinct from ("
+        " select min(s.page) from staging.stg_budget_facts s where s.report_id = f.report_id"
+        " and s.run_id = f.run_id and s.line = f.line"
+        " and nullif(trim(s.item), '') is not distinct from f.item)"
+        " and f.fact_count = 1"
+    ).fetchone()[0]
+    assert mismatched == 0
+    labels = dict(warehouse.execute("select line, line_label from marts.dim_budget_line").fetchall())
+    assert labels["fiscal_funds"] == "财政资金"
+    unlabelled = warehouse.execute(
+        "select count(*) from marts.fct_budget_execution where line_label is null"
+    ).fetchone()[0]
+    assert unlabelled == 0
 
 
 @pytest.mark.parametrize("table", CONTRACT_COLUMNS)
@@ -416,10 +483,10 @@ def test_reports_a_later_batch_holds_out_leave_every_table_as_in_a_full_build(tm
     validate_run(write_staged_run(settings.staging_dir, RUN_3, run_3_tables()), run_id=RUN_3)
     dbt_build(settings)
 
-    checked = (*INCREMENTAL_CHECKED, "staging.int_reports_cleared", "staging.stg_documents")
+    checked = (*INCREMENTAL_CHECKED, "intermediate.int_reports_cleared", "staging.stg_documents")
     with duckdb.connect(str(settings.build_path), read_only=True) as incremental:
         assert sorted(_column(incremental, "select report_id from marts.dim_report")) == [R_REDONE, R_BADREC]
-        assert sorted(_column(incremental, "select report_id from staging.int_reports_cleared")) == [
+        assert sorted(_column(incremental, "select report_id from intermediate.int_reports_cleared")) == [
             R_REDONE,
             R_BADREC,
         ]
@@ -555,9 +622,9 @@ def test_a_bundle_read_again_as_fewer_reports_leaves_none_behind(tmp_path: Path)
     prepare_build(settings)
     validate_run(write_staged_run(settings.staging_dir, second, bundle_tables(second, 2)), run_id=second)
     dbt_build(settings)
-    checked = (*INCREMENTAL_CHECKED, "staging.int_reports_cleared", "staging.stg_documents")
+    checked = (*INCREMENTAL_CHECKED, "intermediate.int_reports_cleared", "staging.stg_documents")
     with duckdb.connect(str(settings.build_path), read_only=True) as incremental:
-        for table in ("marts.dim_report", "staging.stg_documents", "staging.int_reports_cleared"):
+        for table in ("marts.dim_report", "staging.stg_documents", "intermediate.int_reports_cleared"):
             assert sorted(_column(incremental, f"select report_id from {table}")) == bundle_report_ids(2), (
                 table
             )

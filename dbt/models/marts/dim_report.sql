@@ -42,6 +42,8 @@ select
     budget_execution_score,
     quality_flags,
     run_id,
-    {{ build_id() }} as build_id
+    {{ build_id() }} as build_id,
+    case report_kind when 'department_overall' then '部门整体支出' when 'project' then '项目支出' end
+        as report_kind_label
 from {{ ref('int_reports_cleared') }}
 where report_id in (select report_id from ({{ reports_to_refresh() }}))

@@ -1,5 +1,7 @@
 -- Grain: one report × budget line × item; amounts in 万元, execution_rate in %.
 -- Incremental by report: only new or re-extracted reports' facts are read and pivoted.
+-- Each row carries where it was printed (evidence, page or sheet, source_url), so a figure on
+-- a dashboard leads to its document without a join, and its line's Chinese label.
 {{ per_report_config() }}
 with refreshed as (
     {{ reports_to_refresh() }}
@@ -33,6 +35,12 @@ select
     lines.origins,
     lines.first_fact_no,
     refreshed.run_id,
-    {{ build_id() }} as build_id
+    {{ build_id() }} as build_id,
+    labels.line_label,
+    lines.evidence,
+    lines.page,
+    refreshed.sheets as sheet,
+    refreshed.source_url
 from lines
 inner join refreshed on refreshed.report_id = lines.report_id
+left join {{ ref('budget_lines') }} as labels on labels.line = lines.line

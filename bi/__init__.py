@@ -1,0 +1,1 @@
+"""BI front ends shipped with govperf (Superset: ``bi.superset``)."""

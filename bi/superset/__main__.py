@@ -1,0 +1,5 @@
+import sys
+
+from bi.superset.manage import main
+
+sys.exit(main())
