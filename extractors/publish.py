@@ -263,6 +263,7 @@ def export_parquet(warehouse_path: Path) -> Path:
     link.parent.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     version = Path(tempfile.mkdtemp(prefix=f".{link.name}.{stamp}.", dir=link.parent))
+    version.chmod(0o755)  # as the warehouse's version folders: readable by a BI tool running as another user
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
         for schema, table in PARQUET_EXPORTS:

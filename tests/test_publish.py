@@ -126,6 +126,7 @@ def test_marts_are_exported_as_parquet(isolated_settings: Settings) -> None:
     exported = parquet_dir(target) / "dim_report.parquet"
     assert duckdb.connect().execute(f"SELECT count(*) FROM '{exported}'").fetchone()[0] == 4
     assert parquet_dir(target).is_symlink(), "readers resolve one whole version through the link"
+    assert parquet_dir(target).resolve().stat().st_mode & 0o777 == 0o755, "readable by other users"
 
 
 def test_publish_refuses_the_copy_of_the_published_warehouse(isolated_settings: Settings) -> None:
