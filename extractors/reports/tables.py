@@ -88,6 +88,17 @@ class _IndicatorHeader:
     level2: str | None = None
 
 
+def row_evidence(texts: list[str]) -> str | None:
+    """A table row as printed, its cells in order ("产出指标 | 数量指标 | 培训人次 | ≥100人次 | 120人次"):
+    the evidence of an indicator read from it.  A merged cell repeated across columns prints once."""
+    cells: list[str] = []
+    for text in texts:
+        text = compact(text)
+        if text and (not cells or cells[-1] != text):
+            cells.append(text)
+    return " | ".join(cells) or None
+
+
 def _row_texts(row: list[str | None]) -> list[str]:
     return [cell_text(c) for c in row]
 
@@ -588,7 +599,10 @@ def _emit_row(
                     "score": by_role.get("score", (None, None))[1],
                     "deviation_reason": None,
                     "origin": "table",
-                    "evidence": None,
+                    "evidence": f"{header.table_title} › {raw_label} › "
+                    + " | ".join(
+                        f"{_stage_header(header, role)} = {printed}" for role, printed, _ in assigned
+                    ),
                     "page": page,
                 }
             )
@@ -723,7 +737,7 @@ def _read_indicator_row(
             "score": _first_number(_cell(texts, columns, "score")),
             "deviation_reason": _cell(texts, columns, "reason"),
             "origin": "table",
-            "evidence": None,
+            "evidence": row_evidence(texts),
             "page": page,
         }
     )
