@@ -51,6 +51,7 @@ def test_hops_run_in_pipeline_order(dagbag) -> None:
     order = [
         "list_sources",
         "crawl",
+        "sources_crawled",
         "plan_extraction",
         "extract",
         "stage",
@@ -155,9 +156,40 @@ def test_document_work_is_dynamically_mapped(dagbag) -> None:
 
 
 def test_one_failed_portal_does_not_stop_the_run(dagbag) -> None:
+    """The gate runs after failed crawl tasks too, and stage after failed extract tasks: the
+    run goes on with what was crawled (both fail themselves when nothing was)."""
     dag = dagbag.dags["govperf_nightly"]
-    assert dag.get_task("plan_extraction").trigger_rule == "all_done"
+    assert dag.get_task("sources_crawled").trigger_rule == "all_done"
     assert dag.get_task("stage").trigger_rule == "all_done"
+    # nothing crawled: the gate fails, and planning must not go on from nothing
+    assert dag.get_task("plan_extraction").trigger_rule == "all_success"
+    assert dag.get_task("plan_extraction").upstream_task_ids == {"sources_crawled"}
+
+
+def test_failure_notifiers_come_from_the_environment() -> None:
+    """Off by default; GOVPERF_NOTIFY_WEBHOOK_URL puts a webhook notifier on the DAG's failure callback."""
+    code = (
+        "import sys; from airflow.dag_processing.dagbag import DagBag;"
+        "dag = DagBag(dag_folder=sys.argv[1]).dags['govperf_nightly'];"
+        "print('callbacks:' + ','.join(type(c).__name__ for c in dag.on_failure_callback or []))"
+    )
+
+    def callbacks(**env: str) -> list[str]:
+        import os
+
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(DAGS_DIR / "govperf_nightly.py")],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+            env={k: v for k, v in os.environ.items() if not k.startswith("GOVPERF_NOTIFY_")} | env,
+        )
+        (line,) = [line for line in result.stdout.splitlines() if line.startswith("callbacks:")]
+        return [name for name in line.removeprefix("callbacks:").split(",") if name]
+
+    assert callbacks() == []
+    assert callbacks(GOVPERF_NOTIFY_WEBHOOK_URL="http://127.0.0.1:9/hook") == ["WebhookNotifier"]
 
 
 def test_parsing_the_dag_imports_no_heavy_library() -> None:
