@@ -13,7 +13,8 @@ build the warehouse with dbt and publish it atomically to `WAREHOUSE_PATH`.
 | `plan_extraction` | batches the documents the current extractor has not staged yet | once |
 | `extract` | one mapped task per batch; each document in a time- and memory-limited process | per batch |
 | `stage` | writes this run's Parquet batch (its crawl stats even when nothing is new) | once |
-| `warehouse_needed` | short-circuit: nothing new → the tasks below are skipped | once |
+| `warehouse_needed` | short-circuit: nothing new, or nothing staged → the tasks below are skipped | once |
+| `run_outcome` | logs the run source by source; fails the run when nothing was crawled or staged | once |
 | `validate` | GX suites; failures quarantined, every result kept for the `quality` schema | once |
 | `prepare_build` | copies the published file to the build file: dbt builds incrementally | once |
 | `dbt_build` | cosmos `DbtTaskGroup`: one `dbt build`, then a task per model and its tests | per model |
@@ -34,7 +35,9 @@ read, an empty source list, a refused or robots-disallowed start URL, a 4xx star
 URL fail their task at once (`extractors.orchestration.run_step`, `AirflowFailException`).
 One unreachable portal fails only its own crawl task; the rest of the run goes on.  A
 run in which no source could be crawled fails at `sources_crawled` (and at `stage`,
-which runs after failed extract tasks too), so nothing is published.  A failed run is
+which runs after failed extract tasks too) and at `run_outcome`, a leaf beside the
+warehouse steps: `warehouse_needed`, which runs after a failed `stage` too, then skips the
+warehouse steps at once instead of failing them one by one — so nothing is published.  A failed run is
 announced by the notifiers of `extractors.notifiers` (SMTP, webhook; off unless
 configured through `GOVPERF_NOTIFY_*`).
 
@@ -93,8 +96,11 @@ def _failure_notifiers() -> list:
     return failure_notifiers()
 
 
-def _dbt_task_group():
-    """The cosmos group that builds the warehouse: one producer `dbt build`, a watcher per node."""
+def _dbt_task_group(prepared):
+    """The cosmos group that builds the warehouse: one producer `dbt build`, a watcher per node.
+
+    ``prepared`` is the task that readies the build file, upstream of the group.
+    """
     import sys
 
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
@@ -129,18 +135,24 @@ def _dbt_task_group():
         operator_args={"pool": WAREHOUSE_POOL, "install_deps": False},
         default_args=DEFAULT_ARGS,
     )
-    _watch_after_the_build(group)
+    prepared >> group
+    _watch_after_the_build(group, prepared)
     return group
 
 
-def _watch_after_the_build(group) -> None:
+def _watch_after_the_build(group, prepared) -> None:
     """Start the model tasks once the one `dbt build` has ended (as cosmos's own DbtDag does).
 
     They then only read each model's outcome, and a failed model's task retries by
     re-running that model alone.  Left parallel to the build, a watcher could take the
     `warehouse` slot (or a sequential runner such as `airflow dags test`) before the build
-    starts and wait for it forever.  `all_done`: they run when the build failed too, so each
-    failed model shows as its own failed, retried task.
+    starts and wait for it forever.
+
+    The first watchers run after ``prepared`` and the build with `all_done_min_one_success`:
+    when the build failed (``prepared`` succeeded) each failed model shows as its own failed,
+    retried task; when the build never started (the run stopped before it: ``prepared`` and
+    the build upstream_failed) they are upstream_failed too.  With `all_done` they started
+    then, and each waited (deferred) for a build that would never report.
     """
     members = {member.task_id: member for member in group.iter_tasks()}
     producer = next(
@@ -155,7 +167,8 @@ def _watch_after_the_build(group) -> None:
         member.pool = "default_pool"
         if not member.upstream_task_ids & members.keys():
             producer >> member
-            member.trigger_rule = "all_done"
+            prepared >> member
+            member.trigger_rule = "all_done_min_one_success"
 
 
 def _run_id() -> str:
@@ -182,10 +195,12 @@ def govperf_nightly():
 
         return _step(begin_run, _settings(), _run_id())
 
-    @task(max_active_tis_per_dagrun=4)
+    @task(max_active_tis_per_dagrun=4, map_index_template="{{ source_id }}")
     def crawl(source_id: str) -> dict:
+        """Each mapped task is named by its source id in the UI (set before anything can fail)."""
         from extractors.pipeline import crawl as crawl_step
 
+        get_current_context()["source_id"] = source_id
         return _step(crawl_step, _settings(), _run_id(), source_id)
 
     @task(trigger_rule="all_done")
@@ -214,12 +229,19 @@ def govperf_nightly():
 
         return _step(stage_step, _settings(), _run_id())
 
-    @task.short_circuit
+    @task.short_circuit(trigger_rule="all_done")
     def warehouse_needed() -> bool:
-        """False skips every task downstream, whatever its trigger rule (the dbt watchers' all_done too)."""
+        """False skips every task downstream, whatever its trigger rule (the dbt watchers' too):
+        on a quiet night, and when stage failed (run_outcome then fails the run)."""
         from extractors.pipeline import decide_build
 
         return _step(decide_build, _settings(), _run_id())["build"]
+
+    @task(trigger_rule="all_done")
+    def run_outcome() -> dict:
+        from extractors.pipeline import run_outcome as outcome_step
+
+        return _step(outcome_step, _settings(), _run_id())
 
     @task
     def validate() -> dict:
@@ -254,7 +276,10 @@ def govperf_nightly():
     staged = stage()
     extracted >> staged
     needed = warehouse_needed()
-    staged >> needed >> validate() >> prepare_build() >> _dbt_task_group() >> dbt_docs() >> publish()
+    staged >> run_outcome()
+    prepared = prepare_build()
+    staged >> needed >> validate() >> prepared
+    _dbt_task_group(prepared) >> dbt_docs() >> publish()
 
 
 govperf_nightly()

@@ -331,6 +331,40 @@ def _crawl_stats_rows(folder: Path, run_id: str) -> Iterable[dict[str, Any]]:
         }
 
 
+def is_staged(settings: Settings, run_id: str) -> bool:
+    """Whether ``stage`` finished for this run (its batch folder is renamed into place last)."""
+    return (settings.staging_dir / f"run={run_id}").is_dir()
+
+
+def run_outcome(settings: Settings, run_id: str) -> dict[str, Any]:
+    """The run's account of its crawl, after ``stage`` whatever became of it.
+
+    Logs the run source by source (pages, documents, new, errors, first error in plain
+    words), so the task log says what the night crawled, and fails — permanently — when
+    the run cannot publish anything: no source crawled, or nothing staged.  In the DAG
+    this step is a leaf beside the warehouse steps, so a run that stopped there fails at
+    once, while ``warehouse_needed`` skips the warehouse steps.
+    """
+    from extractors.failures import NothingCrawledError
+    from extractors.outcome import RunOutcome, load_outcome
+
+    outcome = load_outcome(settings, run_id) or RunOutcome(run_id=run_id)
+    for line in outcome.lines():
+        log.info(line)
+    if outcome.nothing_crawled:
+        raise NothingCrawledError(f"no source could be crawled: {outcome.reasons() or 'no crawl finished'}")
+    if not is_staged(settings, run_id):
+        raise RunAbortedError(
+            f"run {run_id} was not staged (the stage step failed): nothing to build or publish"
+        )
+    return {
+        "crawled": [source.source_id for source in outcome.crawled],
+        "failed": {
+            source.source_id: source.first_error or source.status for source in outcome.failed_sources
+        },
+    }
+
+
 # ---------------------------------------------------------------- does the warehouse need this run?
 
 
@@ -339,8 +373,14 @@ def decide_build(settings: Settings, run_id: str) -> dict[str, Any]:
 
     Runs after ``stage``, so the run's crawl stats are staged either way (the next
     build loads them).  See ``extractors.rebuild`` for what counts as a change.
+    A run that was not staged (stage failed: nothing crawled, or an error) leaves the
+    warehouse as it is — ``run_outcome`` fails such a run — and records no decision.
     """
     from extractors.rebuild import decide
+
+    if not is_staged(settings, run_id):
+        log.warning("run %s was not staged: the warehouse is left as it is", run_id)
+        return {"run_id": run_id, "build": False, "reasons": ["the run was not staged"]}
 
     return decide(settings, run_id).to_dict()
 

@@ -70,7 +70,15 @@ def test_a_refused_only_source_fails_the_run_at_once_with_its_reason(
     assert is_permanent(gate.value)
     with pytest.raises(NothingCrawledError):  # stage runs after failed extract tasks too: it stops as well
         pipeline.stage(settings, "r1")
-    assert not (settings.staging_dir / "run=r1").exists()
+    assert not pipeline.is_staged(settings, "r1")
+    # warehouse_needed runs after a failed stage too: it skips the warehouse, run_outcome fails the run
+    assert pipeline.decide_build(settings, "r1") == {
+        "run_id": "r1",
+        "build": False,
+        "reasons": ["the run was not staged"],
+    }
+    with pytest.raises(NothingCrawledError, match=f"own: {re.escape(REFUSED)}"):
+        pipeline.run_outcome(settings, "r1")
     outcome = load_outcome(settings)
     assert outcome is not None and outcome.failed and outcome.warehouse == "not reached"
     lines = outcome.lines()
@@ -129,6 +137,10 @@ def test_one_failed_source_lets_the_rest_go_on_and_says_which_and_why(
         "crawled": ["up"],
         "failed": {"down": "HTTP 404: https://a.gov.cn/ does not exist — check start_urls"},
     }
+    with pytest.raises(pipeline.RunAbortedError, match="not staged"):  # stage failed for another reason
+        pipeline.run_outcome(settings, "r1")
+    pipeline.stage(settings, "r1")
+    assert pipeline.run_outcome(settings, "r1") == gate
     outcome = load_outcome(settings, "r1")
     assert outcome is not None and not outcome.failed
     assert outcome.verdict() == "run r1: 1 of 2 source(s) crawled; failed: down"
