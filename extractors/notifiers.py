@@ -26,7 +26,21 @@ from extractors.alerts import NotifySettings, failure_message, load_notify_setti
 log = logging.getLogger(__name__)
 
 
-class WebhookNotifier(BaseNotifier):
+class _AnyDagTemplates:
+    """Render a notifier's fields with the DAG's template environment when the DAG has one.
+
+    A DAG callback run by ``airflow dags test`` (``make run``) gets the scheduler's
+    serialized DAG in ``context["dag"]``, which has no template environment; the
+    notifier then renders with Airflow's default one instead of failing.
+    """
+
+    def get_template_env(self, dag: Any = None) -> Any:
+        if dag is not None and not hasattr(dag, "get_template_env"):
+            dag = None
+        return super().get_template_env(dag=dag)  # type: ignore[misc]
+
+
+class WebhookNotifier(_AnyDagTemplates, BaseNotifier):
     """POST the failed run as JSON to ``url`` (``payload_format``: json or wecom)."""
 
     template_fields = ()
@@ -46,7 +60,7 @@ class WebhookNotifier(BaseNotifier):
         log.info("failure of run %s posted to the webhook (HTTP %d)", message.run_id, response.status_code)
 
 
-class RunFailureMail(SmtpNotifier):
+class RunFailureMail(_AnyDagTemplates, SmtpNotifier):
     """The provider's ``SmtpNotifier``, with the failed run's message as subject and body."""
 
     def notify(self, context: Any) -> None:

@@ -44,11 +44,17 @@ def failed_run(isolated_settings: Settings, tmp_path: Path, monkeypatch: pytest.
     return settings
 
 
-def _context(task_id: str = "sources_crawled") -> dict:
+def _context(task_id: str = "sources_crawled", *, serialized: bool = False) -> dict:
+    """A DAG callback's context; ``serialized``: as `airflow dags test` passes it (a scheduler DAG)."""
     from airflow.sdk import DAG
 
+    dag = DAG("govperf_nightly", schedule=None)
+    if serialized:
+        from airflow.serialization.serialized_objects import DagSerialization
+
+        dag = DagSerialization.deserialize_dag(DagSerialization.serialize_dag(dag))
     return {
-        "dag": DAG("govperf_nightly", schedule=None),
+        "dag": dag,
         "run_id": RUN_ID,
         "reason": "task_failure",
         "ti": SimpleNamespace(task_id=task_id, map_index=-1),
@@ -115,7 +121,7 @@ def test_webhook_posts_json_to_the_receiver(failed_run: Settings, http_receiver)
 
 
 def test_webhook_in_the_wecom_robot_format(failed_run: Settings, http_receiver) -> None:
-    WebhookNotifier(http_receiver.url, payload_format="wecom")(_context())
+    WebhookNotifier(http_receiver.url, payload_format="wecom")(_context(serialized=True))
     payload = json.loads(http_receiver.posts[0][2])
     assert payload["msgtype"] == "text" and REFUSED in payload["text"]["content"]
 
@@ -139,7 +145,7 @@ def test_mail_goes_through_the_airflow_smtp_connection(
         {"GOVPERF_NOTIFY_SMTP_TO": "ops@example.org", "GOVPERF_NOTIFY_SMTP_CONN_ID": "govperf_test_smtp"}
     )
     (mail_notifier,) = failure_notifiers(settings)
-    mail_notifier(_context("crawl"))
+    mail_notifier(_context("crawl", serialized=True))
     (mail,) = smtp_receiver.mails
     assert mail.sender == "airflow@example.org" and mail.recipients == ["ops@example.org"]
     assert mail.message["Subject"] == f"[govperf] govperf_nightly run {RUN_ID} failed"
