@@ -33,12 +33,13 @@ Failures: a task retries (60 s, then 120 s) only what may pass by waiting — a 
 that timed out, dropped the connection or answered 5xx.  A registry that cannot be
 read, an empty source list, a refused or robots-disallowed start URL, a 4xx start
 URL fail their task at once (`extractors.orchestration.run_step`, `AirflowFailException`).
-One unreachable portal fails only its own crawl task; the rest of the run goes on.  A
-run in which no source could be crawled fails at `sources_crawled` (and at `stage`,
-which runs after failed extract tasks too) and at `run_outcome`, a leaf beside the
-warehouse steps: `warehouse_needed`, which runs after a failed `stage` too, then skips the
-warehouse steps at once instead of failing them one by one — so nothing is published.  A failed run is
-announced by the notifiers of `extractors.notifiers` (SMTP, webhook; off unless
+One unreachable portal fails only its own crawl task; the rest of the run goes on.
+
+A run in which no source could be crawled fails at `sources_crawled`, at `stage` (which
+runs after failed extract tasks too) and at `run_outcome`, a leaf beside the warehouse
+steps; `warehouse_needed`, which also runs after a failed `stage`, skips the warehouse
+steps at once rather than failing them one by one.  Nothing is published.  A failed run
+is announced by the notifiers of `extractors.notifiers` (SMTP, webhook; off unless
 configured through `GOVPERF_NOTIFY_*`).
 
 `prepare_build`, the dbt group (one `dbt build` in pool `warehouse`; each model task a

@@ -128,15 +128,17 @@ dag_ok=0
 if [[ $status -eq 0 ]] && grep -q "DagRun Finished.*state=success" "$DATA_DIR/last_run.log"; then dag_ok=1; fi
 run_id=$(cat "$run_id_file" 2>/dev/null || true)
 log "finished in $(( $(date +%s) - started )) s"
+if [[ -z "$run_id" ]]; then  # no DAG run was created: the DAG did not load, or Airflow failed
+  grep -E "ERROR|Error|could not be found" "$DATA_DIR/last_run.log" | tail -8 >&2 || true
+  log "no DAG run was started (exit $status); see $DATA_DIR/last_run.log"
+  exit 1
+fi
 set +e
-python -m extractors summary ${run_id:+--run-id "$run_id"}
+python -m extractors summary --run-id "$run_id"
 summary_status=$?
 set -e
 if [[ $dag_ok -ne 1 ]]; then
-  if [[ -z "$run_id" ]]; then
-    grep -E "ERROR|Error|error" "$DATA_DIR/last_run.log" | tail -5 >&2 || true
-  fi
-  log "the DAG run failed (exit $status); task logs: $AIRFLOW_HOME/logs/dag_id=govperf_nightly/${run_id:+run_id=$run_id/}"
+  log "the DAG run failed (exit $status); task logs: $AIRFLOW_HOME/logs/dag_id=govperf_nightly/run_id=$run_id/"
   exit 1
 fi
 exit "$summary_status"
