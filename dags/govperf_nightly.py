@@ -234,9 +234,9 @@ def govperf_nightly():
     def warehouse_needed() -> bool:
         """False skips every task downstream, whatever its trigger rule (the dbt watchers' too):
         on a quiet night, and when stage failed (run_outcome then fails the run)."""
-        from extractors.pipeline import decide_build
+        from extractors.pipeline import warehouse_needed as needed
 
-        return _step(decide_build, _settings(), _run_id())["build"]
+        return _step(needed, _settings(), _run_id())
 
     @task(trigger_rule="all_done")
     def run_outcome() -> dict:

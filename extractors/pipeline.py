@@ -373,16 +373,23 @@ def decide_build(settings: Settings, run_id: str) -> dict[str, Any]:
 
     Runs after ``stage``, so the run's crawl stats are staged either way (the next
     build loads them).  See ``extractors.rebuild`` for what counts as a change.
-    A run that was not staged (stage failed: nothing crawled, or an error) leaves the
-    warehouse as it is — ``run_outcome`` fails such a run — and records no decision.
     """
     from extractors.rebuild import decide
 
+    return decide(settings, run_id).to_dict()
+
+
+def warehouse_needed(settings: Settings, run_id: str) -> bool:
+    """The DAG's short-circuit after ``stage``: build and publish, or leave the warehouse as it is.
+
+    Runs after a failed ``stage`` too: a run that was not staged (nothing crawled, or an
+    error) leaves the warehouse as it is and decides nothing — ``run_outcome`` fails such
+    a run — so the warehouse steps are skipped at once rather than failed one by one.
+    """
     if not is_staged(settings, run_id):
         log.warning("run %s was not staged: the warehouse is left as it is", run_id)
-        return {"run_id": run_id, "build": False, "reasons": ["the run was not staged"]}
-
-    return decide(settings, run_id).to_dict()
+        return False
+    return bool(decide_build(settings, run_id)["build"])
 
 
 # ---------------------------------------------------------------- validate, build, publish
