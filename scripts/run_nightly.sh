@@ -118,14 +118,26 @@ for _ in $(seq 300); do
   fi
   sleep 0.2
 done
+# The follower exits when the DAG run has ended.  `dags test` should exit right after, but
+# the LocalExecutor's shutdown can wait forever on a worker (apache/airflow#67870, an unbounded
+# join in LocalExecutor.end): once the run has ended it gets 5 s, then its session is ended.
+# Nothing is lost: the run's state is committed only after its failure callbacks (notifiers) ran,
+# and no task is left running then.
+while kill -0 "$dag_pid" 2>/dev/null && kill -0 "$follower_pid" 2>/dev/null; do sleep 0.5; done
+for _ in $(seq 10); do kill -0 "$dag_pid" 2>/dev/null || break; sleep 0.5; done
+if kill -0 "$dag_pid" 2>/dev/null; then
+  log "airflow dags test did not exit after the run ended: stopping it"
+  kill -- "-$dag_pid" 2>/dev/null || true
+fi
 set +e
 wait "$dag_pid"
 status=$?
 dag_pid=""
 for _ in $(seq 30); do kill -0 "$follower_pid" 2>/dev/null || break; sleep 0.2; done
 set -e
+# the run's verdict is Airflow's, in its log (written before any shutdown hang)
 dag_ok=0
-if [[ $status -eq 0 ]] && grep -q "DagRun Finished.*state=success" "$DATA_DIR/last_run.log"; then dag_ok=1; fi
+if grep -q "DagRun Finished.*state=success" "$DATA_DIR/last_run.log"; then dag_ok=1; fi
 run_id=$(cat "$run_id_file" 2>/dev/null || true)
 log "finished in $(( $(date +%s) - started )) s"
 if [[ -z "$run_id" ]]; then  # no DAG run was created: the DAG did not load, or Airflow failed

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import time
@@ -64,12 +65,25 @@ def _environment(root: Path, airflow_home: Path, registry: str) -> dict[str, str
     }
 
 
-def _run(env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], float]:
+def _run(env: dict[str, str], timeout_s: float = 300) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run the script as make run does; past the timeout, end it with SIGTERM (its cleanup runs)."""
     started = time.monotonic()
-    result = subprocess.run(
-        ["bash", str(RUN_SCRIPT)], env=env, capture_output=True, text=True, timeout=300, check=False
+    process = subprocess.Popen(
+        ["bash", str(RUN_SCRIPT)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
-    return result, time.monotonic() - started
+    try:
+        stdout, stderr = process.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=30)
+        pytest.fail(f"run_nightly.sh still running after {timeout_s:g} s:\n{stdout}\n{stderr}")
+    took = time.monotonic() - started
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr), took
 
 
 def _task_states(airflow_home: Path) -> tuple[str, dict[str, tuple[str, int]]]:
