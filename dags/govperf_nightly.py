@@ -7,12 +7,14 @@ build the warehouse with dbt and publish it atomically to `WAREHOUSE_PATH`.
 
 | task | does | parallel |
 |---|---|---|
-| `list_sources` | reads the portal registry | once |
+| `list_sources` | records the run's start, reads the portal registry | once |
 | `crawl` | one mapped task per source; a failing portal fails only its own task | per source |
+| `sources_crawled` | the gate: no source crawled (or no registry) fails the run here | once |
 | `plan_extraction` | batches the documents the current extractor has not staged yet | once |
 | `extract` | one mapped task per batch; each document in a time- and memory-limited process | per batch |
 | `stage` | writes this run's Parquet batch (its crawl stats even when nothing is new) | once |
-| `warehouse_needed` | short-circuit: nothing new → the tasks below are skipped | once |
+| `warehouse_needed` | short-circuit: nothing new, or nothing staged → the tasks below are skipped | once |
+| `run_outcome` | logs the run source by source; fails the run when nothing was crawled or staged | once |
 | `validate` | GX suites; failures quarantined, every result kept for the `quality` schema | once |
 | `prepare_build` | copies the published file to the build file: dbt builds incrementally | once |
 | `dbt_build` | cosmos `DbtTaskGroup`: one `dbt build`, then a task per model and its tests | per model |
@@ -26,6 +28,19 @@ The run's crawl stats are staged all the same and load with the next build.
 Every task calls `extractors.pipeline` (the dbt group runs the same dbt project as
 `python -m extractors build`); `python -m extractors <step>` runs the same step
 without Airflow.  Only paths and counts travel through XCom.
+
+Failures: a task retries (60 s, then 120 s) only what may pass by waiting — a portal
+that timed out, dropped the connection or answered 5xx.  A registry that cannot be
+read, an empty source list, a refused or robots-disallowed start URL, a 4xx start
+URL fail their task at once (`extractors.orchestration.run_step`, `AirflowFailException`).
+One unreachable portal fails only its own crawl task; the rest of the run goes on.
+
+A run in which no source could be crawled fails at `sources_crawled`, at `stage` (which
+runs after failed extract tasks too) and at `run_outcome`, a leaf beside the warehouse
+steps; `warehouse_needed`, which also runs after a failed `stage`, skips the warehouse
+steps at once rather than failing them one by one.  Nothing is published.  A failed run
+is announced by the notifiers of `extractors.notifiers` (SMTP, webhook; off unless
+configured through `GOVPERF_NOTIFY_*`).
 
 `prepare_build`, the dbt group (one `dbt build` in pool `warehouse`; each model task a
 watcher that, retried, re-runs its model) and `publish` all hold the `warehouse` slot.
@@ -69,8 +84,24 @@ def _settings():
     return load_settings()
 
 
-def _dbt_task_group():
-    """The cosmos group that builds the warehouse: one producer `dbt build`, a watcher per node."""
+def _step(step, *args):
+    """Run a pipeline step; an error that retrying cannot fix fails the task without retries."""
+    from extractors.orchestration import run_step
+
+    return run_step(step, *args)
+
+
+def _failure_notifiers() -> list:
+    from extractors.notifiers import failure_notifiers
+
+    return failure_notifiers()
+
+
+def _dbt_task_group(prepared):
+    """The cosmos group that builds the warehouse: one producer `dbt build`, a watcher per node.
+
+    ``prepared`` is the task that readies the build file, upstream of the group.
+    """
     import sys
 
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
@@ -105,18 +136,24 @@ def _dbt_task_group():
         operator_args={"pool": WAREHOUSE_POOL, "install_deps": False},
         default_args=DEFAULT_ARGS,
     )
-    _watch_after_the_build(group)
+    prepared >> group
+    _watch_after_the_build(group, prepared)
     return group
 
 
-def _watch_after_the_build(group) -> None:
+def _watch_after_the_build(group, prepared) -> None:
     """Start the model tasks once the one `dbt build` has ended (as cosmos's own DbtDag does).
 
     They then only read each model's outcome, and a failed model's task retries by
     re-running that model alone.  Left parallel to the build, a watcher could take the
     `warehouse` slot (or a sequential runner such as `airflow dags test`) before the build
-    starts and wait for it forever.  `all_done`: they run when the build failed too, so each
-    failed model shows as its own failed, retried task.
+    starts and wait for it forever.
+
+    The first watchers run after ``prepared`` and the build with `all_done_min_one_success`:
+    when the build failed (``prepared`` succeeded) each failed model shows as its own failed,
+    retried task; when the build never started (the run stopped before it: ``prepared`` and
+    the build upstream_failed) they are upstream_failed too.  With `all_done` they started
+    then, and each waited (deferred) for a build that would never report.
     """
     members = {member.task_id: member for member in group.iter_tasks()}
     producer = next(
@@ -131,7 +168,8 @@ def _watch_after_the_build(group) -> None:
         member.pool = "default_pool"
         if not member.upstream_task_ids & members.keys():
             producer >> member
-            member.trigger_rule = "all_done"
+            prepared >> member
+            member.trigger_rule = "all_done_min_one_success"
 
 
 def _run_id() -> str:
@@ -149,77 +187,100 @@ def _run_id() -> str:
     default_args=DEFAULT_ARGS,
     tags=["govperf", "ingestion", "nightly"],
     doc_md=__doc__,
+    on_failure_callback=_failure_notifiers(),
 )
 def govperf_nightly():
     @task
     def list_sources() -> list[str]:
-        from extractors.pipeline import list_source_ids
+        from extractors.pipeline import begin_run
 
-        return list_source_ids(_settings())
+        return _step(begin_run, _settings(), _run_id())
 
-    @task(max_active_tis_per_dagrun=4)
+    @task(max_active_tis_per_dagrun=4, map_index_template="{{ source_id }}")
     def crawl(source_id: str) -> dict:
+        """Each mapped task is named by its source id in the UI (set before anything can fail)."""
         from extractors.pipeline import crawl as crawl_step
 
-        return crawl_step(_settings(), _run_id(), source_id)
+        get_current_context()["source_id"] = source_id
+        return _step(crawl_step, _settings(), _run_id(), source_id)
 
     @task(trigger_rule="all_done")
+    def sources_crawled() -> dict:
+        """After every crawl task, failed or not: goes on with the sources that were crawled."""
+        from extractors.pipeline import sources_crawled as check
+
+        return _step(check, _settings(), _run_id())
+
+    @task
     def plan_extraction() -> list[str]:
         from extractors.pipeline import plan_extraction as plan_step
 
-        return plan_step(_settings(), _run_id())
+        return _step(plan_step, _settings(), _run_id())
 
     @task
     def extract(batch_path: str) -> dict:
         from extractors.pipeline import extract_batch
 
-        return extract_batch(_settings(), batch_path)
+        return _step(extract_batch, _settings(), batch_path)
 
     @task(trigger_rule="all_done")
     def stage() -> dict:
+        """After every extract task, failed or not; fails itself when no source was crawled."""
         from extractors.pipeline import stage as stage_step
 
-        return stage_step(_settings(), _run_id())
+        return _step(stage_step, _settings(), _run_id())
 
-    @task.short_circuit
+    @task.short_circuit(trigger_rule="all_done")
     def warehouse_needed() -> bool:
-        """False skips every task downstream, whatever its trigger rule (the dbt watchers' all_done too)."""
-        from extractors.pipeline import decide_build
+        """False skips every task downstream, whatever its trigger rule (the dbt watchers' too):
+        on a quiet night, and when stage failed (run_outcome then fails the run)."""
+        from extractors.pipeline import warehouse_needed as needed
 
-        return decide_build(_settings(), _run_id())["build"]
+        return _step(needed, _settings(), _run_id())
+
+    @task(trigger_rule="all_done")
+    def run_outcome() -> dict:
+        from extractors.pipeline import run_outcome as outcome_step
+
+        return _step(outcome_step, _settings(), _run_id())
 
     @task
     def validate() -> dict:
         from extractors.pipeline import validate as validate_step
 
-        return validate_step(_settings(), _run_id())
+        return _step(validate_step, _settings(), _run_id())
 
     @task(pool=WAREHOUSE_POOL)
     def prepare_build() -> str:
         from extractors.publish import prepare_build as prepare
 
-        return str(prepare(_settings()))
+        return str(_step(prepare, _settings()))
 
     @task(pool=WAREHOUSE_POOL)
     def dbt_docs() -> str:
         from extractors.warehouse import dbt_docs as generate_docs
 
-        return str(generate_docs(_settings()))
+        return str(_step(generate_docs, _settings()))
 
     @task(pool=WAREHOUSE_POOL)
     def publish() -> dict:
         from extractors.pipeline import publish as publish_step
 
-        return publish_step(_settings(), _run_id())
+        return _step(publish_step, _settings(), _run_id())
 
     crawled = crawl.expand(source_id=list_sources())
+    gate = sources_crawled()
+    crawled >> gate
     batches = plan_extraction()
-    crawled >> batches
+    gate >> batches
     extracted = extract.expand(batch_path=batches)
     staged = stage()
     extracted >> staged
     needed = warehouse_needed()
-    staged >> needed >> validate() >> prepare_build() >> _dbt_task_group() >> dbt_docs() >> publish()
+    staged >> run_outcome()
+    prepared = prepare_build()
+    staged >> needed >> validate() >> prepared
+    _dbt_task_group(prepared) >> dbt_docs() >> publish()
 
 
 govperf_nightly()

@@ -100,7 +100,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
 
 def _cmd_crawl(args: argparse.Namespace) -> int:
     settings = load_settings()
-    source_ids = args.source or pipeline.list_source_ids(settings)
+    source_ids = args.source or pipeline.begin_run(settings, args.run_id)
     failed = 0
     for source_id in source_ids:
         try:
@@ -156,28 +156,58 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    return _print_step(pipeline.run_all(load_settings(), args.run_id))
+    from extractors.failures import NothingCrawledError
+    from extractors.outcome import load_outcome
+
+    settings = load_settings()
+    run_id = pipeline.safe_run_id(args.run_id)
+    try:
+        result = pipeline.run_all(settings, run_id)
+    except NothingCrawledError:
+        outcome = load_outcome(settings, run_id)
+        if outcome is not None:
+            print("\n".join(outcome.lines()), file=sys.stderr)
+        raise
+    return _print_step(result)
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
+    """The last run, source by source, then what the published warehouse holds.
+
+    Exit status 1 when the last run failed (nothing crawled, or a needed warehouse not
+    published) or there is no warehouse: ``make run`` ends with this command.
+    """
+    from extractors.outcome import load_outcome
     from extractors.publish import PublishError, parquet_dir, summarize
-    from extractors.rebuild import last_decision
+    from extractors.rebuild import Decision, last_decision
 
     settings = load_settings()
-    decision = last_decision(settings)
+    outcome = load_outcome(settings, args.run_id)
+    if outcome is not None:
+        out = sys.stderr if outcome.failed else sys.stdout
+        print("\n".join(outcome.lines()), file=out)
+        if outcome.decision is not None:
+            last_run = Decision.from_dict(outcome.decision).describe()
+        else:
+            last_run = (
+                f"run {outcome.run_id}: warehouse not rebuilt — the run stopped before the warehouse steps"
+            )
+    else:
+        decision = last_decision(settings)
+        last_run = decision.describe() if decision is not None else None
     try:
         summary = summarize(settings.warehouse_path)
     except PublishError as error:
         print(f"error: {error}", file=sys.stderr)
-        if decision is not None:
-            print(f"last run: {decision.describe()}", file=sys.stderr)
+        if last_run is not None:
+            print(f"last run: {last_run}", file=sys.stderr)
         return 1
     print("\n".join(summary.lines()))
     print(f"  parquet:           {parquet_dir(settings.warehouse_path)}")
     print(f"  data docs:         {settings.data_docs_dir / 'index.html'}")
-    if decision is not None:
-        print(f"  last run:          {decision.describe()}")
-    return 0
+    if last_run is not None:
+        print(f"  last run:          {last_run}")
+    return 1 if outcome is not None and outcome.failed else 0
 
 
 def _cmd_sample_portal(args: argparse.Namespace) -> int:
@@ -243,9 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("docs", help="dbt docs for the build").set_defaults(handler=_cmd_docs)
     with_run_id("publish", "swap the build in as WAREHOUSE_PATH", _cmd_publish)
     with_run_id("run", "the whole nightly run in this process", _cmd_run, required=False)
-    commands.add_parser("summary", help="what the published warehouse holds").set_defaults(
-        handler=_cmd_summary
+    summary = commands.add_parser(
+        "summary", help="the last run, source by source, and what the published warehouse holds"
     )
+    summary.add_argument("--run-id", type=pipeline.safe_run_id, help="this run instead of the latest")
+    summary.set_defaults(handler=_cmd_summary)
 
     sample = commands.add_parser("sample-portal", help="build or serve the bundled sample portal")
     sample.add_argument("action", choices=("build", "serve"))
@@ -259,10 +291,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; an error that retrying cannot fix (a registry error, nothing to
+    crawl) is printed as one line and exits 1, not as a traceback."""
+    from extractors.failures import is_permanent
+
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except Exception as error:
+        if not is_permanent(error):
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

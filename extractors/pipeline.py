@@ -27,7 +27,12 @@ _RUN_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 class RunAbortedError(RuntimeError):
-    """Raised when a run must stop before publishing (nothing usable to publish)."""
+    """Raised when a run must stop before publishing (nothing usable to publish).
+
+    Permanent (``extractors.failures``): the same batch gives the same verdict on a retry.
+    """
+
+    permanent = True
 
 
 def safe_run_id(run_id: str | None = None) -> str:
@@ -60,15 +65,38 @@ def list_source_ids(settings: Settings) -> list[str]:
     return [source.id for source in load_registry(settings.sources_file)]
 
 
+def begin_run(settings: Settings, run_id: str) -> list[str]:
+    """The run's first step: record that it started, then read the registry's source ids.
+
+    A registry that cannot be read (missing, malformed, an unknown key, no source)
+    raises ``RegistryError`` — permanent, so the run fails at once, before anything
+    is crawled — and is recorded for the run's summary and notification.
+    """
+    from extractors.outcome import record_registry_error, start_run
+    from extractors.portals.registry import RegistryError
+
+    start_run(settings, run_id)
+    try:
+        return list_source_ids(settings)
+    except RegistryError as error:
+        record_registry_error(settings, run_id, str(error))
+        log.error("the registry could not be read: %s", error)
+        raise
+
+
 def crawl(settings: Settings, run_id: str, source_id: str) -> dict[str, Any]:
     """Crawl one source; write ``crawl/<source_id>.json``; return its stats.
 
     The output file is written whatever happens, so the source's counts reach
     the warehouse.  Raises afterwards only when the portal was unreachable
-    (every start URL failed) or the crawler itself broke — one source's task
-    fails visibly while the rest of the run goes on.  A reachable portal with
-    no reports yet is a successful crawl of zero documents.
+    (every start URL failed: ``SourceUnreachableError``, permanent when no start
+    URL failed for a reason that may pass — see ``extractors.failures``) or the
+    crawler itself broke — one source's task fails visibly while the rest of the
+    run goes on.  A reachable portal with no reports yet is a successful crawl of
+    zero documents.
     """
+    from extractors.failures import SourceUnreachableError
+    from extractors.outcome import CRASHED, CRAWLED, UNREACHABLE
     from extractors.portals.crawler import crawl_source
     from extractors.portals.registry import load_registry
 
@@ -86,12 +114,17 @@ def crawl(settings: Settings, run_id: str, source_id: str) -> dict[str, Any]:
             "started_at": started,
             "finished_at": datetime.now(UTC).isoformat(),
             "error_message": f"crawler failed: {type(error).__name__}: {error}",
+            "first_error": f"the crawler failed: {type(error).__name__}: {error}",
         }
-        write_json_atomic(output_path, {"source_id": source_id, "stats": failed, "documents": []})
+        write_json_atomic(
+            output_path, {"source_id": source_id, "status": CRASHED, "stats": failed, "documents": []}
+        )
         raise
     stats = _as_dict(result.stats)
+    unreachable = stats.get("start_urls_failed", 0) >= len(source.start_urls)
     output = {
         "source_id": source_id,
+        "status": UNREACHABLE if unreachable else CRAWLED,
         "stats": stats,
         "documents": [document.to_dict() for document in result.documents],
     }
@@ -104,9 +137,29 @@ def crawl(settings: Settings, run_id: str, source_id: str) -> dict[str, Any]:
             f"{k}={stats.get(k)}" for k in ("pages", "new", "unchanged", "reposts", "errors", "not_rechecked")
         ),
     )
-    if stats.get("start_urls_failed", 0) >= len(source.start_urls):
-        raise RuntimeError(f"source {source_id} is unreachable: {stats.get('error_message')}")
+    if unreachable:
+        failures = stats.get("start_url_failures") or []
+        permanent = bool(failures) and not any(failure.get("transient") for failure in failures)
+        raise SourceUnreachableError(
+            source_id, stats.get("first_error") or str(stats.get("error_message")), permanent=permanent
+        )
     return {"source_id": source_id, "documents": len(output["documents"]), **stats}
+
+
+def sources_crawled(settings: Settings, run_id: str) -> dict[str, Any]:
+    """The gate between crawl and extract: stop the run when no source could be crawled.
+
+    Raises ``NothingCrawledError`` (permanent) with every source's reason, or the
+    registry error; otherwise returns which sources were crawled and which failed,
+    and why — the run goes on with the ones that were.
+    """
+    from extractors.outcome import require_crawled_sources
+
+    outcome = require_crawled_sources(settings, run_id)
+    failed = {source.source_id: source.first_error or source.status for source in outcome.failed_sources}
+    for source_id, reason in failed.items():
+        log.warning("source %s was not crawled: %s", source_id, reason)
+    return {"crawled": [source.source_id for source in outcome.crawled], "failed": failed}
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -242,7 +295,13 @@ def stage(settings: Settings, run_id: str) -> dict[str, Any]:
 
     A planned document without a record (its extract task failed for good)
     is left for the next run, and said so in the log — never staged half.
+    A run in which no source could be crawled stops here too (``NothingCrawledError``):
+    the orchestrator runs this step after failed extract tasks as well, and so also
+    after a failed crawl gate — a run with nothing crawled must not go on to publish.
     """
+    from extractors.outcome import require_crawled_sources
+
+    require_crawled_sources(settings, run_id)
     folder = run_dir(settings, run_id)
     parts: list[dict[str, list[dict[str, Any]]]] = []
     missing = 0
@@ -272,6 +331,40 @@ def _crawl_stats_rows(folder: Path, run_id: str) -> Iterable[dict[str, Any]]:
         }
 
 
+def is_staged(settings: Settings, run_id: str) -> bool:
+    """Whether ``stage`` finished for this run (its batch folder is renamed into place last)."""
+    return (settings.staging_dir / f"run={run_id}").is_dir()
+
+
+def run_outcome(settings: Settings, run_id: str) -> dict[str, Any]:
+    """The run's account of its crawl, after ``stage`` whatever became of it.
+
+    Logs the run source by source (pages, documents, new, errors, first error in plain
+    words), so the task log says what the night crawled, and fails — permanently — when
+    the run cannot publish anything: no source crawled, or nothing staged.  In the DAG
+    this step is a leaf beside the warehouse steps, so a run that stopped there fails at
+    once, while ``warehouse_needed`` skips the warehouse steps.
+    """
+    from extractors.failures import NothingCrawledError
+    from extractors.outcome import RunOutcome, load_outcome
+
+    outcome = load_outcome(settings, run_id) or RunOutcome(run_id=run_id)
+    for line in outcome.lines():
+        log.info(line)
+    if outcome.nothing_crawled:
+        raise NothingCrawledError(f"no source could be crawled: {outcome.reasons() or 'no crawl finished'}")
+    if not is_staged(settings, run_id):
+        raise RunAbortedError(
+            f"run {run_id} was not staged (the stage step failed): nothing to build or publish"
+        )
+    return {
+        "crawled": [source.source_id for source in outcome.crawled],
+        "failed": {
+            source.source_id: source.first_error or source.status for source in outcome.failed_sources
+        },
+    }
+
+
 # ---------------------------------------------------------------- does the warehouse need this run?
 
 
@@ -284,6 +377,19 @@ def decide_build(settings: Settings, run_id: str) -> dict[str, Any]:
     from extractors.rebuild import decide
 
     return decide(settings, run_id).to_dict()
+
+
+def warehouse_needed(settings: Settings, run_id: str) -> bool:
+    """The DAG's short-circuit after ``stage``: build and publish, or leave the warehouse as it is.
+
+    Runs after a failed ``stage`` too: a run that was not staged (nothing crawled, or an
+    error) leaves the warehouse as it is and decides nothing — ``run_outcome`` fails such
+    a run — so the warehouse steps are skipped at once rather than failed one by one.
+    """
+    if not is_staged(settings, run_id):
+        log.warning("run %s was not staged: the warehouse is left as it is", run_id)
+        return False
+    return bool(decide_build(settings, run_id)["build"])
 
 
 # ---------------------------------------------------------------- validate, build, publish
@@ -351,16 +457,19 @@ def publish(settings: Settings, run_id: str) -> dict[str, Any]:
 def run_all(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
     """The whole nightly run in one process, without Airflow (``python -m extractors run``).
 
-    As in the DAG, a run with nothing new stops after ``stage`` (``decide_build``).
+    As in the DAG, a registry that cannot be read or a run in which no source could
+    be crawled raises before anything is extracted, and a run with nothing new stops
+    after ``stage`` (``decide_build``).
     """
     run_id = safe_run_id(run_id)
     failed_sources = []
-    for source_id in list_source_ids(settings):
+    for source_id in begin_run(settings, run_id):
         try:
             crawl(settings, run_id, source_id)
         except Exception as error:  # one portal never stops the run
             log.error("crawl of %s failed: %s", source_id, error)
             failed_sources.append(source_id)
+    sources_crawled(settings, run_id)  # none crawled: stop, nothing to publish
     for batch in plan_extraction(settings, run_id):
         extract_batch(settings, batch)
     stage(settings, run_id)

@@ -32,6 +32,7 @@ from extractors.portals.fetcher import Fetcher, FetchFailed, FetchResponse, Fetc
 from extractors.portals.manifest import ManifestRow, ManifestWriter
 from extractors.portals.netguard import HostGuard, Resolver, system_resolver
 from extractors.portals.rawstore import RawStore
+from extractors.portals.reasons import plain_reason
 from extractors.portals.registry import SourceConfig
 from extractors.portals.sniff import (
     DOCUMENT_FORMATS,
@@ -104,10 +105,16 @@ class CrawlStats:
       not-found pages served with 200, oversized files, download links that
       answered with an unrelated page, refused or unreachable start URLs.
     - ``error_message``: the start-URL problems, else the error count and first error.
+    - ``first_error``: the first start-URL problem, else the first error, in plain
+      words with what to do about it (``extractors.portals.reasons``): what the run
+      summary and the failure notification show.
     - ``start_urls_failed``: start URLs that could not be fetched at all; when it
       equals the number of start URLs the portal is unreachable (the pipeline
       fails that source's task), otherwise the crawl is usable however few
       documents it found.
+    - ``start_url_failures``: one entry per failed start URL — ``url``, manifest
+      ``kind``, HTTP ``status``, ``transient`` (may pass by itself: the task is
+      retried) and the plain ``reason``.
     - ``not_rechecked``: detail pages and documents taken from the crawl state
       without any request, because the listing linking them was unchanged and
       their re-check (``recheck_days``) is not due yet.  Not in ``pages``: no
@@ -125,6 +132,8 @@ class CrawlStats:
     error_message: str | None = None
     start_urls_failed: int = 0
     not_rechecked: int = 0
+    first_error: str | None = None
+    start_url_failures: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -276,6 +285,7 @@ class _SourceCrawl:
         self._item_urls: set[str] = set()
         self._start_problems: list[str] = []
         self._first_error: str | None = None
+        self._first_reason: str | None = None
         self._fetches_since_save = 0
         self._requests_counted = 0
         self._start_columns = [canonical_url(url) for url in source.start_urls]
@@ -314,6 +324,8 @@ class _SourceCrawl:
         self.stats.finished_at = self._now()
         self.stats.error_message = self._error_message()
         self.stats.start_urls_failed = len(self._start_problems)
+        start_reasons = [failure["reason"] for failure in self.stats.start_url_failures]
+        self.stats.first_error = start_reasons[0] if start_reasons else self._first_reason
         try:
             self.state.save()
             self.state.prune_pages()
@@ -902,8 +914,19 @@ class _SourceCrawl:
         if counts_as_error:
             self.stats.errors += 1
             self._first_error = self._first_error or message
+            if self._first_reason is None:
+                self._first_reason = plain_reason(failure, task.url, timeout_s=self.source.timeout_s)
         if task.is_start:
             self._start_problems.append(f"start URL {task.url}: {message}")
+            self.stats.start_url_failures.append(
+                {
+                    "url": task.url,
+                    "kind": failure.kind,
+                    "status": failure.status,
+                    "transient": failure.transient,
+                    "reason": plain_reason(failure, task.url, timeout_s=self.source.timeout_s),
+                }
+            )
         self._row(task, failure.kind, kind=kind, response=response, error=message, status=failure.status)
         level = logging.WARNING if counts_as_error else logging.INFO
         log.log(level, "[%s] %s %s: %s", self.source.id, kind, failure.kind, message)

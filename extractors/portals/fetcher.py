@@ -51,12 +51,38 @@ class FetchTunables:
 
 
 class FetchFailed(Exception):
-    """A fetch that produced no usable body; ``kind`` is the manifest outcome."""
+    """A fetch that produced no usable body; ``kind`` is the manifest outcome.
 
-    def __init__(self, kind: str, message: str, *, status: int | None = None) -> None:
+    ``transient`` says whether asking again later may succeed: true for timeouts,
+    dropped connections and the retryable statuses (5xx, 429) once this fetch's own
+    retries are spent, and for a robots.txt that could not be read; false for
+    refusals, robots.txt rules, other 4xx and malformed responses.  ``problem`` names
+    the network failure of a transient one ("timeout", "connection", "reset", "http"),
+    ``host``/``address`` the refused host and address, for ``extractors.portals.reasons``.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        status: int | None = None,
+        transient: bool = False,
+        problem: str | None = None,
+        host: str | None = None,
+        address: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.status = status
+        self.transient = transient
+        self.problem = problem
+        self.host = host
+        self.address = address
+
+    @classmethod
+    def refused(cls, url: str, refused: RefusedURL) -> FetchFailed:
+        return cls(refused.kind, f"{url}: {refused}", host=refused.host, address=refused.address)
 
 
 @dataclass
@@ -147,6 +173,8 @@ class Fetcher:
                 self.session.mount(scheme, PublicOnlyAdapter())
         self.rate_limiter = HostRateLimiter(source.requests_per_second)
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        # origin -> why its robots.txt could not be read (the host is then treated as disallowed)
+        self._robots_unreachable: dict[str, FetchFailed] = {}
         self.requests_made = 0
 
     def close(self) -> None:
@@ -218,8 +246,18 @@ class Fetcher:
         try:
             self.guard.check(url)
         except RefusedURL as refused:
-            raise FetchFailed(refused.kind, f"{url}: {refused}") from None
+            raise FetchFailed.refused(url, refused) from None
         if not self.allowed_by_robots(url):
+            parts = urlsplit(url)
+            unreachable = self._robots_unreachable.get(f"{parts.scheme}://{parts.netloc}")
+            if unreachable is not None:
+                raise FetchFailed(
+                    "skipped_robots",
+                    f"{url}: robots.txt unreachable ({unreachable}): host treated as disallowed",
+                    status=unreachable.status,
+                    transient=unreachable.transient,
+                    problem=unreachable.problem,
+                )
             raise FetchFailed("skipped_robots", f"{url}: disallowed by robots.txt")
 
     def _load_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
@@ -239,6 +277,8 @@ class Fetcher:
             if status is not None and 400 <= status < 500:
                 return None
             log.warning("robots.txt at %s unreachable (%s): treating the host as disallowed", origin, exc)
+            failure = exc if isinstance(exc, FetchFailed) else FetchFailed.refused(robots_url, exc)
+            self._robots_unreachable[origin] = failure
             parser.disallow_all = True
             return parser
         try:
@@ -261,18 +301,20 @@ class Fetcher:
     ) -> FetchResponse:
         attempts = self.source.retries + 1
         last_problem = ""
+        problem = "http"
         for attempt in range(attempts):
             retry_after: float | None = None
             try:
                 response = self._request_once(method, url, headers, data, max_bytes=max_bytes)
             except RefusedURL as refused:
-                raise FetchFailed(refused.kind, f"{url}: {refused}") from None
+                raise FetchFailed.refused(url, refused) from None
             except (
                 requests.Timeout,
                 requests.ConnectionError,
                 requests.exceptions.ChunkedEncodingError,
             ) as exc:
                 last_problem = f"{type(exc).__name__}: {exc}"
+                problem = _network_problem(exc)
             except (requests.RequestException, ValueError) as exc:
                 # Malformed URL, header or encoding: retrying cannot help.
                 raise FetchFailed("error", f"{url}: {type(exc).__name__}: {exc}") from None
@@ -285,6 +327,7 @@ class Fetcher:
                         )
                     return response
                 last_problem = f"HTTP {response.status}"
+                problem = "http"
                 retry_after = response.retry_after_s
                 response.discard()
             if attempt + 1 < attempts:
@@ -296,7 +339,13 @@ class Fetcher:
         status = None
         if last_problem.startswith("HTTP "):
             status = int(last_problem.split()[1])
-        raise FetchFailed("error", f"{url}: {last_problem} (after {attempts} attempts)", status=status)
+        raise FetchFailed(
+            "error",
+            f"{url}: {last_problem} (after {attempts} attempts)",
+            status=status,
+            transient=True,
+            problem=problem,
+        )
 
     def _request_once(
         self,
@@ -378,6 +427,20 @@ class Fetcher:
         response.size = size
         response.sha256 = digest.hexdigest()
         response.head = bytes(head)
+
+
+def _network_problem(exc: Exception) -> str:
+    """What kind of network failure ``exc`` is: "timeout", "reset" or "connection"."""
+    if isinstance(exc, requests.Timeout):
+        return "timeout"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "reset"
+    text = str(exc).lower()
+    if "timed out" in text:  # a connect timeout raised as ConnectionError by urllib3
+        return "timeout"
+    if "reset by peer" in text or "remotedisconnected" in text or "aborted" in text:
+        return "reset"
+    return "connection"
 
 
 def _parse_retry_after(value: str | None) -> float | None:

@@ -21,11 +21,19 @@ Resolver = Callable[[str], list[str]]
 
 
 class RefusedURL(Exception):
-    """The URL is outside what this source may fetch; ``kind`` becomes the manifest outcome."""
+    """The URL is outside what this source may fetch; ``kind`` becomes the manifest outcome.
 
-    def __init__(self, kind: str, message: str) -> None:
+    ``host`` and ``address`` (the refused host and the non-public address it reached)
+    let the crawl explain the refusal in plain words.
+    """
+
+    def __init__(
+        self, kind: str, message: str, *, host: str | None = None, address: str | None = None
+    ) -> None:
         super().__init__(message)
         self.kind = kind
+        self.host = host
+        self.address = address
 
 
 def system_resolver(host: str) -> list[str]:
@@ -58,7 +66,7 @@ class HostGuard:
         self.allowed_hosts = {h.lower() for h in allowed_hosts}
         self.allow_private_addresses = allow_private_addresses
         self._resolver = resolver
-        self._verdicts: dict[str, str | None] = {}
+        self._verdicts: dict[str, tuple[str, str] | None] = {}
 
     def host_allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -71,16 +79,18 @@ class HostGuard:
             raise RefusedURL("skipped_scheme", f"not an http(s) URL: {url}")
         host = (parts.hostname or "").lower()
         if host not in self.allowed_hosts:
-            raise RefusedURL("skipped_offhost", f"host {host!r} is not in allowed_hosts")
+            raise RefusedURL("skipped_offhost", f"host {host!r} is not in allowed_hosts", host=host)
         if self.allow_private_addresses:
             return
         if host not in self._verdicts:
             self._verdicts[host] = self._private_reason(host)
-        reason = self._verdicts[host]
-        if reason:
-            raise RefusedURL("skipped_private_address", reason)
+        verdict = self._verdicts[host]
+        if verdict:
+            reason, address = verdict
+            raise RefusedURL("skipped_private_address", reason, host=host, address=address)
 
-    def _private_reason(self, host: str) -> str | None:
+    def _private_reason(self, host: str) -> tuple[str, str] | None:
+        """(message, address) when ``host`` resolves to a non-public address, else None."""
         try:
             addresses = [host] if _is_ip_literal(host) else self._resolver(host)
         except OSError as exc:
@@ -89,10 +99,11 @@ class HostGuard:
             return None
         for address in addresses:
             if not is_public_address(address):
-                return (
+                message = (
                     f"host {host!r} resolves to non-public address {address} "
                     "(set allow_private_addresses: true to permit)"
                 )
+                return message, address
         return None
 
 
@@ -123,6 +134,8 @@ class _PeerCheckedConnectionMixin:
                 "skipped_private_address",
                 f"connection to {self.host!r} reached non-public address {peer} "
                 "(set allow_private_addresses: true to permit)",
+                host=self.host,
+                address=peer,
             )
         return sock
 

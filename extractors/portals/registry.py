@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from extractors.failures import PermanentError
+
 SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 KNOWN_ADAPTERS = ("auto", "generic", "trs", "hanweb", "vsb", "anhui", "jpaas")
 # Used when a source gives no ``exclude``: notices about the self-evaluation work
@@ -24,8 +26,12 @@ KNOWN_ADAPTERS = ("auto", "generic", "trs", "hanweb", "vsb", "anhui", "jpaas")
 DEFAULT_EXCLUDE = ("通知", "办法")
 
 
-class RegistryError(ValueError):
-    """The registry file cannot be used as written; the message names the source id and field."""
+class RegistryError(PermanentError, ValueError):
+    """The registry file cannot be used as written; the message names the source id and field.
+
+    Permanent: the same file fails the same way on every attempt, so a run stops at once
+    rather than retrying (``extractors.failures``).
+    """
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,10 @@ def load_registry(path: Path) -> list[SourceConfig]:
     entries = document["sources"]
     if not isinstance(entries, list):
         raise RegistryError(f"registry {path}: 'sources' must be a list, got {type(entries).__name__}")
+    if not entries:
+        # A run over no portal would crawl nothing and publish nothing new while saying it
+        # succeeded; an emptied registry is a mistake to report, not a quiet night.
+        raise RegistryError(f"registry {path}: 'sources' is empty: list at least one portal")
     sources: list[SourceConfig] = []
     seen: set[str] = set()
     for position, entry in enumerate(entries, start=1):

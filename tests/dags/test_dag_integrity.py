@@ -51,6 +51,7 @@ def test_hops_run_in_pipeline_order(dagbag) -> None:
     order = [
         "list_sources",
         "crawl",
+        "sources_crawled",
         "plan_extraction",
         "extract",
         "stage",
@@ -123,6 +124,22 @@ def test_model_watchers_wait_for_the_build_outside_the_writer_pool(dagbag) -> No
         assert task.upstream_task_ids & upstream, task.task_id  # after the build, never beside it
 
 
+def test_model_watchers_run_after_a_failed_build_but_not_when_it_never_started(dagbag) -> None:
+    """all_done_min_one_success after prepare_build and the build: a failed build still shows each
+    failed model; a run stopped before the build (both upstream_failed) stops the watchers too —
+    started, they would wait (deferred) for a build that never reports."""
+    dag = dagbag.dags["govperf_nightly"]
+    first = [
+        task
+        for task in _dbt_tasks(dag)
+        if task.upstream_task_ids & {DBT_PRODUCER} and task.task_id != "dbt_build.dbt_producer_watcher_done"
+    ]
+    assert len(first) >= 5
+    for task in first:
+        assert task.upstream_task_ids == {DBT_PRODUCER, "prepare_build"}, task.task_id
+        assert task.trigger_rule == "all_done_min_one_success", task.task_id
+
+
 def test_dbt_group_runs_dbt_as_a_child_process_with_the_warehouse_paths(dagbag) -> None:
     from cosmos.constants import InvocationMode
 
@@ -155,9 +172,50 @@ def test_document_work_is_dynamically_mapped(dagbag) -> None:
 
 
 def test_one_failed_portal_does_not_stop_the_run(dagbag) -> None:
+    """The gate runs after failed crawl tasks too, and stage after failed extract tasks: the
+    run goes on with what was crawled (both fail themselves when nothing was)."""
     dag = dagbag.dags["govperf_nightly"]
-    assert dag.get_task("plan_extraction").trigger_rule == "all_done"
+    assert dag.get_task("sources_crawled").trigger_rule == "all_done"
     assert dag.get_task("stage").trigger_rule == "all_done"
+    # nothing crawled: the gate fails, and planning must not go on from nothing
+    assert dag.get_task("plan_extraction").trigger_rule == "all_success"
+    assert dag.get_task("plan_extraction").upstream_task_ids == {"sources_crawled"}
+
+
+def test_a_run_that_stopped_at_stage_fails_at_once_without_touching_the_warehouse(dagbag) -> None:
+    """run_outcome, a leaf after stage, fails such a run; warehouse_needed runs after a failed stage
+    too and skips the warehouse steps in one go (failing them one by one took a second each)."""
+    dag = dagbag.dags["govperf_nightly"]
+    outcome = dag.get_task("run_outcome")
+    assert outcome.upstream_task_ids == {"stage"} and not outcome.downstream_task_ids
+    assert outcome.trigger_rule == "all_done"
+    assert dag.get_task("warehouse_needed").trigger_rule == "all_done"
+
+
+def test_failure_notifiers_come_from_the_environment() -> None:
+    """Off by default; GOVPERF_NOTIFY_WEBHOOK_URL puts a webhook notifier on the DAG's failure callback."""
+    code = (
+        "import sys; from airflow.dag_processing.dagbag import DagBag;"
+        "dag = DagBag(dag_folder=sys.argv[1]).dags['govperf_nightly'];"
+        "print('callbacks:' + ','.join(type(c).__name__ for c in dag.on_failure_callback or []))"
+    )
+
+    def callbacks(**env: str) -> list[str]:
+        import os
+
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(DAGS_DIR / "govperf_nightly.py")],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+            env={k: v for k, v in os.environ.items() if not k.startswith("GOVPERF_NOTIFY_")} | env,
+        )
+        (line,) = [line for line in result.stdout.splitlines() if line.startswith("callbacks:")]
+        return [name for name in line.removeprefix("callbacks:").split(",") if name]
+
+    assert callbacks() == []
+    assert callbacks(GOVPERF_NOTIFY_WEBHOOK_URL="http://127.0.0.1:9/hook") == ["WebhookNotifier"]
 
 
 def test_parsing_the_dag_imports_no_heavy_library() -> None:

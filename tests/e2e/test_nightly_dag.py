@@ -6,6 +6,8 @@ itself (on a free port) — then runs it again, as a user typing ``make run``
 twice would.  The portal's own request log (one line per request) shows that
 the second run downloaded nothing and asked only for the listings, Airflow's
 metadata that it skipped the warehouse tasks, and the marts that no fact changed.
+The console shows one line per step and the run's summary, not Airflow's own log,
+and every task wrote its log where the Airflow UI reads it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class NightlyRuns:
     second_requests: list[tuple[str, str, int, int]]
     first_marts: dict[str, list[tuple]]
     airflow_db: Path
+    task_logs: Path
 
 
 def _run_nightly(env: dict[str, str]) -> str:
@@ -121,6 +124,7 @@ def nightly(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NightlyRuns]:
         second_requests=second_requests,
         first_marts=first_marts,
         airflow_db=data_dir / "airflow" / "airflow.db",
+        task_logs=data_dir / "airflow" / "logs",
     )
 
 
@@ -142,6 +146,48 @@ def test_run_prints_where_the_warehouse_is_and_what_it_holds(nightly: NightlyRun
         assert f"reports:           {len(nightly.ground_truth)}" in output
         for label in ("budget rows:", "indicator rows:", "quality failures:"):
             assert label in output
+
+
+def test_the_console_shows_one_line_per_step_and_the_sources_not_airflows_log(nightly: NightlyRuns) -> None:
+    steps = re.findall(r"^\[run\]   (?!DAG run )(\w+) +(\w+)", nightly.first_output, flags=re.MULTILINE)
+    assert dict(steps) == {
+        step: "success"
+        for step in (
+            "list_sources", "crawl", "sources_crawled", "plan_extraction", "extract", "stage",
+            "run_outcome", "warehouse_needed", "validate", "prepare_build", "dbt_build", "dbt_docs",
+            "publish",
+        )
+    }  # fmt: skip
+    assert len(steps) == 13  # each step once: mapped steps and the dbt group on one line
+    assert re.search(r"^\[run\]   DAG run manual__\S+: success$", nightly.first_output, re.M)
+    assert re.search(
+        r"^\[run\]   extract +success .* [2-9] tasks \(\d success\)$", nightly.first_output, re.M
+    )
+    assert re.search(
+        r"^\[run\]   dbt_build +success .* \d\d tasks \(\d\d success\)$", nightly.first_output, re.M
+    )
+    documents = len({doc["sha256"] for doc in nightly.ground_truth})
+    assert re.search(rf"^  sample-portal +\d+ +{documents} +{documents} +0  —$", nightly.first_output, re.M)
+    assert re.search(rf"^  sample-portal +\d+ +{documents} +0 +0  —$", nightly.second_output, re.M)
+    for output in (nightly.first_output, nightly.second_output):
+        assert "1 of 1 source(s) crawled" in output
+        assert "DagRun Finished" not in output and "[info" not in output and "Traceback" not in output
+
+
+def test_every_task_wrote_its_log_where_the_airflow_ui_reads_it(nightly: NightlyRuns) -> None:
+    """Task logs of `make run` runs sit in AIRFLOW_HOME/logs under Airflow's own file name template."""
+    with sqlite3.connect(f"file:{nightly.airflow_db}?mode=ro", uri=True) as connection:
+        run_id, ran = connection.execute(
+            "SELECT r.run_id, count(*) FROM dag_run r JOIN task_instance t USING (dag_id, run_id)"
+            " WHERE t.state = 'success' GROUP BY r.id ORDER BY r.id LIMIT 1"
+        ).fetchone()
+    run_logs = nightly.task_logs / "dag_id=govperf_nightly" / f"run_id={run_id}"
+    assert len(list(run_logs.rglob("attempt=1.log"))) == ran > 60
+    crawl_log = run_logs / "task_id=crawl" / "map_index=0" / "attempt=1.log"
+    events = [json.loads(line) for line in crawl_log.read_text(encoding="utf-8").splitlines()]
+    assert any(event.get("event", "").startswith("[sample-portal] crawl done: pages=") for event in events)
+    outcome_log = (run_logs / "task_id=run_outcome" / "attempt=1.log").read_text(encoding="utf-8")
+    assert "1 of 1 source(s) crawled" in outcome_log
 
 
 def _report_id(doc: dict[str, Any]) -> str:
@@ -270,6 +316,7 @@ def test_rerun_leaves_the_warehouse_and_says_why(nightly: NightlyRuns) -> None:
             ).fetchall()
         )
     assert states["stage"] == "success" and states["warehouse_needed"] == "success"
+    assert states["run_outcome"] == "success"
     warehouse_tasks = {k: v for k, v in states.items() if k in ("validate", "dbt_docs", "publish")}
     warehouse_tasks |= {k: v for k, v in states.items() if k.startswith("dbt_build.")}
     assert len(warehouse_tasks) > 10 and set(warehouse_tasks.values()) == {"skipped"}

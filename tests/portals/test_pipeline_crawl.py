@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from extractors import pipeline
+from extractors.failures import SourceUnreachableError, is_permanent
 from extractors.settings import load_settings
 
 from .conftest import FixturePortal
@@ -66,9 +67,11 @@ def test_unreachable_portal_fails_its_own_task_only(
     assert pipeline.list_source_ids(settings) == ["dead-portal", "live-portal"]
 
     with pytest.raises(
-        RuntimeError, match=re.escape("dead-portal is unreachable: start URL http://127.0.0.1")
-    ):
+        SourceUnreachableError, match=re.escape("dead-portal is unreachable: cannot connect to 127.0.0.1:")
+    ) as raised:
         pipeline.crawl(settings, run_id, "dead-portal")
+    assert "connection refused" in str(raised.value) and "retried later" in str(raised.value)
+    assert not is_permanent(raised.value)  # a portal that is down may be up on the next attempt
     live = pipeline.crawl(settings, run_id, "live-portal")
 
     crawl_dir = settings.runs_dir / run_id / "crawl"
@@ -76,6 +79,9 @@ def test_unreachable_portal_fails_its_own_task_only(
     assert dead_output["documents"] == []
     assert dead_output["stats"]["errors"] == 1 and dead_output["stats"]["pages"] == 1
     assert dead_output["stats"]["error_message"].startswith("start URL http://127.0.0.1")
+    assert dead_output["status"] == "unreachable"
+    (failure,) = dead_output["stats"]["start_url_failures"]
+    assert failure["transient"] is True and failure["kind"] == "skipped_robots"  # robots.txt unreachable
     assert (live["documents"], live["new"], live["errors"], live["error_message"]) == (1, 1, 0, None)
     live_output = json.loads((crawl_dir / "live-portal.json").read_text(encoding="utf-8"))
     (document,) = live_output["documents"]

@@ -138,3 +138,19 @@ def test_recheck_days_defaults_to_a_week_and_zero_means_every_run(tmp_path: Path
     )
     default, every_run = load_registry(_write(tmp_path, text))
     assert (default.recheck_days, every_run.recheck_days) == (7.0, 0.0)
+
+
+def test_an_empty_source_list_is_an_error_not_a_quiet_night(tmp_path: Path) -> None:
+    """A run over no portal would crawl nothing and publish nothing new while saying it succeeded."""
+    with pytest.raises(RegistryError, match="'sources' is empty"):
+        load_registry(_write(tmp_path, "sources: []\n"))
+
+
+def test_registry_errors_are_permanent(tmp_path: Path) -> None:
+    from extractors.failures import is_permanent
+
+    with pytest.raises(RegistryError) as raised:
+        load_registry(
+            _write(tmp_path, "sources:\n  - id: a\n    start_urls: [https://a.gov.cn/]\n    max_page: 3\n")
+        )
+    assert is_permanent(raised.value)
