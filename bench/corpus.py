@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from extractors.samples import build_sample_portal, random_report_spec, render_report
+from extractors.samples.portal import PortalSettings
 from extractors.samples.site_format import MANIFEST_NAME
 from extractors.settings import PROJECT_ROOT
 
@@ -37,10 +38,13 @@ def _build_once(final: Path, build) -> Path:  # type: ignore[no-untyped-def]
 
 def cached_portal(cache_dir: Path, *, seed: int, n_reports: int) -> Path:
     """A built sample portal of ``n_reports`` reports (all formats), built on first use."""
-    final = cache_dir / "portals" / f"seed={seed}-n={n_reports}"
+    # generated reports only (no demo extras), so n reports serve n documents
+    final = cache_dir / "portals" / f"seed={seed}-n={n_reports}-generated"
 
     def build(folder: Path) -> None:
-        build_sample_portal(folder, seed=seed, n_reports=n_reports)
+        build_sample_portal(
+            folder, seed=seed, n_reports=n_reports, settings=PortalSettings(demo_extras=False)
+        )
         if not (folder / MANIFEST_NAME).is_file():
             raise RuntimeError(f"building the sample portal in {folder} wrote no manifest")
 

@@ -25,12 +25,12 @@ def extract_with_workers(paths: Sequence[Path], workers: int) -> dict[str, Any]:
 
     _warm_up()
     started = time.perf_counter()
-    records = list(extract_files(list(paths), workers=workers))
+    per_document = list(extract_files(list(paths), workers=workers))  # the records of each document
     wall = time.perf_counter() - started
     return {
         "workers": workers,
-        "documents": len(records),
-        "errors": sum(1 for record in records if record.get("error")),
+        "documents": len(per_document),
+        "errors": sum(1 for records in per_document if records[0].get("error")),
         "wall_s": wall,
         "peak_rss_per_worker_mib": children_peak_rss_mib(),
         "parent_peak_rss_mib": self_peak_rss_mib(),

@@ -89,6 +89,9 @@ class PortalSettings:
     items_per_page: int = 4
     publish_hour_utc: int = 1  # 09:xx Beijing time
     notice_fiscal_year: int = 2023  # the trap notice: 关于开展2023年度项目支出绩效自评工作的通知
+    # The demo's extras beside the generated reports: a two-project PDF bundle and the vendored
+    # real reports.  Benchmarks turn them off so a portal of n reports serves exactly n documents.
+    demo_extras: bool = True
 
 
 @dataclass
@@ -294,8 +297,9 @@ def build_sample_portal(
             "report_index": 0,
         })  # fmt: skip
 
-    truth += _publish_bundle(rng, publish_attachment)
-    truth += _publish_real_reports(rng, writer, settings, items, unique_number, publish_attachment)
+    if settings.demo_extras:
+        truth += _publish_bundle(rng, publish_attachment)
+        truth += _publish_real_reports(rng, writer, settings, items, unique_number, publish_attachment)
 
     for item, html_text in _trap_items(rng, settings, settings.notice_fiscal_year, unique_number):
         items.append(item)
