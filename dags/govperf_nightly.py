@@ -91,6 +91,12 @@ def _step(step, *args):
     return run_step(step, *args)
 
 
+def _release_run_lease(context) -> None:
+    from extractors.orchestration import release_run_lease
+
+    release_run_lease(context)
+
+
 def _failure_notifiers() -> list:
     from extractors.notifiers import failure_notifiers
 
@@ -187,14 +193,15 @@ def _run_id() -> str:
     default_args=DEFAULT_ARGS,
     tags=["govperf", "ingestion", "nightly"],
     doc_md=__doc__,
-    on_failure_callback=_failure_notifiers(),
+    on_failure_callback=[*_failure_notifiers(), _release_run_lease],
+    on_success_callback=_release_run_lease,
 )
 def govperf_nightly():
     @task
     def list_sources() -> list[str]:
         from extractors.pipeline import begin_run
 
-        return _step(begin_run, _settings(), _run_id())
+        return _step(begin_run, _settings(), _run_id(), "airflow")
 
     @task(max_active_tis_per_dagrun=4, map_index_template="{{ source_id }}")
     def crawl(source_id: str) -> dict:

@@ -144,7 +144,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    return _print_step(pipeline.build(load_settings()))
+    return _print_step(pipeline.build(load_settings(), getattr(args, "run_id", None)))
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:

@@ -32,3 +32,16 @@ def run_step(step: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         from airflow.sdk.exceptions import AirflowFailException
 
         raise AirflowFailException(f"{error} (not retried: {type(error).__name__} is permanent)") from error
+
+
+def release_run_lease(context: dict) -> None:
+    """DAG callback, on success and on failure: the run returns its lease on DATA_DIR
+    (extractors.run_lease).  A DAG run is many task processes, so no task can hold the lease
+    for the whole run; the DAG's own callbacks run once the run has ended, whatever ended it."""
+    from extractors.pipeline import safe_run_id
+    from extractors.run_lease import release
+    from extractors.settings import load_settings
+
+    run_id = context.get("run_id") or getattr(context.get("dag_run"), "run_id", None)
+    if run_id:
+        release(load_settings(), safe_run_id(run_id))

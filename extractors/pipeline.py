@@ -65,16 +65,20 @@ def list_source_ids(settings: Settings) -> list[str]:
     return [source.id for source in load_registry(settings.sources_file)]
 
 
-def begin_run(settings: Settings, run_id: str) -> list[str]:
-    """The run's first step: record that it started, then read the registry's source ids.
+def begin_run(settings: Settings, run_id: str, owner: str = "cli") -> list[str]:
+    """The run's first step: take DATA_DIR for the run, record that it started, then read the
+    registry's source ids.
 
-    A registry that cannot be read (missing, malformed, an unknown key, no source)
-    raises ``RegistryError`` — permanent, so the run fails at once, before anything
-    is crawled — and is recorded for the run's summary and notification.
+    Another run holding DATA_DIR raises ``RunLockedError`` (run_lease.py) before anything is
+    touched.  A registry that cannot be read (missing, malformed, an unknown key, no source)
+    raises ``RegistryError`` — permanent, so the run fails at once, before anything is
+    crawled — and is recorded for the run's summary and notification.
     """
     from extractors.outcome import record_registry_error, start_run
     from extractors.portals.registry import RegistryError
+    from extractors.run_lease import acquire
 
+    acquire(settings, run_id, owner)
     start_run(settings, run_id)
     try:
         return list_source_ids(settings)
@@ -419,10 +423,12 @@ def validate(settings: Settings, run_id: str) -> dict[str, Any]:
     return summary
 
 
-def build(settings: Settings) -> dict[str, Any]:
+def build(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
     from extractors.publish import prepare_build
+    from extractors.run_lease import require_free_or_mine
     from extractors.warehouse import dbt_build
 
+    require_free_or_mine(settings, run_id)
     prepare_build(settings)
     return _as_dict(dbt_build(settings))
 
@@ -438,7 +444,9 @@ def publish(settings: Settings, run_id: str) -> dict[str, Any]:
     from extractors.publish import publish as publish_build
     from extractors.publish import summarize
     from extractors.rebuild import record_published
+    from extractors.run_lease import require_free_or_mine
 
+    require_free_or_mine(settings, run_id)
     path = publish_build(settings)
     record_published(settings, run_id)
     summary = summarize(path)
@@ -461,7 +469,16 @@ def run_all(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
     be crawled raises before anything is extracted, and a run with nothing new stops
     after ``stage`` (``decide_build``).
     """
+    from extractors.run_lease import release
+
     run_id = safe_run_id(run_id)
+    try:
+        return _run_all(settings, run_id)
+    finally:
+        release(settings, run_id)
+
+
+def _run_all(settings: Settings, run_id: str) -> dict[str, Any]:
     failed_sources = []
     for source_id in begin_run(settings, run_id):
         try:
@@ -477,7 +494,7 @@ def run_all(settings: Settings, run_id: str | None = None) -> dict[str, Any]:
     if not decision["build"]:
         return {"run_id": run_id, "failed_sources": failed_sources, "warehouse": "unchanged", **decision}
     validate(settings, run_id)
-    build(settings)
+    build(settings, run_id)
     docs(settings)
     summary = publish(settings, run_id)
     return {"run_id": run_id, "failed_sources": failed_sources, "warehouse": "published", **summary}

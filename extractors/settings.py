@@ -38,6 +38,8 @@ class Settings:
     # A run that finds nothing new leaves the warehouse as it is (extractors.rebuild), unless the
     # published one is older than this: its crawl stats then reach the warehouse within this bound.
     warehouse_max_age_days: float = 7.0
+    # A run's lease on DATA_DIR (run_lease.py) older than this is stale: a run that died holding it.
+    run_lease_max_age_h: float = 12.0
 
     @property
     def raw_dir(self) -> Path:
@@ -108,4 +110,5 @@ def load_settings() -> Settings:
         document_timeout_s=float(os.environ.get("DOCUMENT_TIMEOUT_S", 120)),
         document_memory_mb=int(os.environ.get("DOCUMENT_MEMORY_MB", 1536)),
         warehouse_max_age_days=float(os.environ.get("WAREHOUSE_MAX_AGE_DAYS", 7)),
+        run_lease_max_age_h=float(os.environ.get("RUN_LEASE_MAX_AGE_H", 12)),
     )

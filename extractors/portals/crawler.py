@@ -289,6 +289,10 @@ class _SourceCrawl:
         self._fetches_since_save = 0
         self._requests_counted = 0
         self._start_columns = [canonical_url(url) for url in source.start_urls]
+        # What this run downloaded (the per-run caps), and whether hitting one was reported.
+        self._downloaded_documents = 0
+        self._downloaded_bytes = 0
+        self._cap_reported = False
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -468,7 +472,25 @@ class _SourceCrawl:
         if task.proxy is not None:
             self._handle_proxy_body(task, source, body, outcome, unchanged=unchanged)
             return
+        if len(body) > self.source.max_page_bytes:
+            failure = FetchFailed(
+                "error",
+                f"{task.url}: page of {len(body) / 1048576:.1f} MB is larger than max_page_mb"
+                f" ({self.source.max_page_mb:g} MB): not parsed",
+                status=source.status,
+            )
+            self._record_failure(task, failure, kind="page", response=source)
+            return
         page = parse_page(source.url, body, source.content_type)
+        if page.undecodable:
+            failure = FetchFailed(
+                "error",
+                f"{task.url}: undecodable page: no charset reads its bytes (declared:"
+                f" {source.content_type or 'none'}); its links are unknown",
+                status=source.status,
+            )
+            self._record_failure(task, failure, kind="page", response=source)
+            return
         if page.looks_not_found:
             failure = FetchFailed("error", f"{task.url}: not-found page served with HTTP {source.status}")
             self._record_failure(task, failure, kind="page", response=source)
@@ -711,6 +733,10 @@ class _SourceCrawl:
             return
         if self._replayed(task, known):
             return
+        cap = self._run_cap_reached()
+        if cap is not None:
+            self._refuse_over_cap(task, cap)
+            return
         try:
             response = self.fetcher.fetch(
                 task.url,
@@ -721,6 +747,9 @@ class _SourceCrawl:
         except FetchFailed as failure:
             self._record_failure(task, failure, kind="document")
             return
+        if not response.not_modified:
+            self._downloaded_documents += 1
+            self._downloaded_bytes += response.size
         if response.not_modified and stored and known is not None:
             self.state.record(task.url, replace(known, checked_at=self._now()))
             self._known_document(task, known, "not_modified", http_status=304)
@@ -905,6 +934,26 @@ class _SourceCrawl:
         return f"{stem}.{found_format}"
 
     # -- failures and rows --------------------------------------------------------------------
+
+    def _run_cap_reached(self) -> str | None:
+        """Which per-run cap of the source this run has reached, in words; None while under both."""
+        if self._downloaded_documents >= self.source.max_documents:
+            return f"max_documents reached: {self._downloaded_documents} documents downloaded this run"
+        if self._downloaded_bytes >= self.source.max_run_bytes:
+            return (
+                f"max_run_mb reached: {self._downloaded_bytes / 1048576:.1f} MB downloaded this run"
+                f" (max {self.source.max_run_mb:g} MB)"
+            )
+        return None
+
+    def _refuse_over_cap(self, task: _Task, cap: str) -> None:
+        """The first document over a cap is the run's crawl error; the others are only listed."""
+        if not self._cap_reported:
+            self._cap_reported = True
+            message = f"{cap}; the rest of this source's new documents wait for the next run"
+            self._record_failure(task, FetchFailed("error", message), kind="document")
+        else:
+            self._row(task, "skipped_cap", kind="document", error=cap)
 
     def _record_failure(
         self, task: _Task, failure: FetchFailed, *, kind: str, response: _ResponseFacts | None = None

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from extractors.portals.sniff import decode_html
+from extractors.portals.sniff import decode_html, is_undecodable
 
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et")
 # Download endpoints whose URL carries no file name (downfile.jsp, download.jsp?…, DownloadAttachUrl, …).
@@ -118,6 +118,8 @@ class ParsedPage:
     looks_not_found: bool
     # The article is a narrative report in its own right (outline words and amounts, no table).
     has_report_narrative: bool = False
+    # No charset made sense of the bytes: recorded as an error, not parsed into nothing.
+    undecodable: bool = False
     text: str = field(repr=False, default="")
     # What the page prints around its article (title, 来源 / 发布机构, breadcrumb, date, site):
     # the context of the reports it publishes, inline or as attachments.
@@ -149,11 +151,21 @@ class KeywordRule:
 
 
 def canonical_url(url: str) -> str:
-    """Drop the fragment and normalise the host case; the query is meaningful and kept."""
+    """Drop the fragment and any ``user:password@``, normalise the host case; the query is kept.
+
+    Why drop the userinfo: every URL the crawler stores (state, manifest, records, staging, the
+    warehouse's source_url) and logs passes through here, and credentials must reach none of
+    them (a portal that needs them gets them from the environment, registry.portal_credentials).
+    """
     parts = urlsplit(url.strip())
-    netloc = parts.netloc.lower()
+    netloc = without_userinfo(parts.netloc).lower()
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
+
+
+def without_userinfo(netloc: str) -> str:
+    """``user:pass@host:port`` → ``host:port``."""
+    return netloc.rpartition("@")[2]
 
 
 def is_attachment_url(url: str) -> bool:
@@ -224,6 +236,7 @@ def parse_page(url: str, body: bytes, content_type: str = "") -> ParsedPage:
         links=links_in(soup, base),
         has_report_table=any(_is_report_table(table) for table in soup.find_all("table")),
         has_report_narrative=_is_report_narrative(visible),
+        undecodable=is_undecodable(text),
         looks_not_found=bool(
             NOT_FOUND_MARKERS.search(headline) or (len(visible) < 600 and NOT_FOUND_MARKERS.search(visible))
         ),

@@ -25,7 +25,7 @@ import requests
 
 from extractors import __version__
 from extractors.portals.netguard import HostGuard, PublicOnlyAdapter, RefusedURL
-from extractors.portals.registry import SourceConfig
+from extractors.portals.registry import SourceConfig, portal_credentials
 
 log = logging.getLogger("extractors.portals")
 
@@ -172,6 +172,9 @@ class Fetcher:
             for scheme in ("http://", "https://"):
                 self.session.mount(scheme, PublicOnlyAdapter())
         self.rate_limiter = HostRateLimiter(source.requests_per_second)
+        # Sent only to the source's own hosts (redirects are followed by hand, so requests would
+        # not strip it on the way to another host).
+        self._credentials = portal_credentials(source.id)
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         # origin -> why its robots.txt could not be read (the host is then treated as disallowed)
         self._robots_unreachable: dict[str, FetchFailed] = {}
@@ -330,6 +333,15 @@ class Fetcher:
                 problem = "http"
                 retry_after = response.retry_after_s
                 response.discard()
+                if retry_after is not None and retry_after > self.source.max_retry_after_s:
+                    raise FetchFailed(
+                        "error",
+                        f"{url}: HTTP {response.status} asks to retry after {retry_after:g} s, more than"
+                        f" max_retry_after_s ({self.source.max_retry_after_s:g} s): not waited out",
+                        status=response.status,
+                        transient=True,
+                        problem="http",
+                    )
             if attempt + 1 < attempts:
                 delay = min(self.source.backoff_s * (2**attempt), self.tunables.max_backoff_s)
                 if retry_after is not None:
@@ -361,6 +373,7 @@ class Fetcher:
         self.rate_limiter.wait(host)
         self.requests_made += 1
         timeout = self.source.timeout_s
+        own_host = host.lower() in self.source.allowed_hosts
         with self.session.request(
             method,
             url,
@@ -369,6 +382,7 @@ class Fetcher:
             timeout=(timeout, timeout),
             stream=True,
             allow_redirects=False,
+            auth=self._credentials if own_host and self._credentials else None,
         ) as raw:
             status = raw.status_code
             response = FetchResponse(
@@ -401,12 +415,21 @@ class Fetcher:
         digest = hashlib.sha256()
         head = bytearray()
         size = 0
-        deadline = time.monotonic() + self.source.timeout_s * self.tunables.transfer_deadline_factor
+        allowed_s = self.source.timeout_s * self.tunables.transfer_deadline_factor
+        deadline = time.monotonic() + allowed_s
         handle, name = tempfile.mkstemp(prefix="fetch-", suffix=".part", dir=self.spool_dir)
         path = Path(name)
         try:
             with os.fdopen(handle, "wb") as out:
-                for chunk in raw.iter_content(self.tunables.chunk_bytes):
+                # read1: at most one socket read per call, so the deadline is checked as often as
+                # bytes arrive.  iter_content waits for a whole chunk, and a body dripping a byte
+                # at a time under an honest Content-Length never completed one before the deadline.
+                while chunk := raw.raw.read1(self.tunables.chunk_bytes, decode_content=True):
+                    if time.monotonic() > deadline:
+                        raise requests.Timeout(
+                            f"transfer of {response.url} exceeded its {allowed_s:g} s deadline"
+                            f" ({size} bytes received)"
+                        )
                     size += len(chunk)
                     if size > limit:
                         raise FetchFailed(
@@ -414,8 +437,6 @@ class Fetcher:
                             f"{response.url}: too large: more than {limit} bytes",
                             status=raw.status_code,
                         )
-                    if time.monotonic() > deadline:
-                        raise requests.Timeout(f"transfer of {response.url} exceeded its deadline")
                     digest.update(chunk)
                     if len(head) < self.tunables.head_bytes:
                         head.extend(chunk[: self.tunables.head_bytes - len(head)])

@@ -73,6 +73,14 @@ class SourceConfig:
     retries: int = 3
     backoff_s: float = 1.0
     recheck_days: float = 7.0
+    # Caps per run (extensions of the contract's keys), far above what a real portal needs: a
+    # listing of ten thousand attachments, or a page of ever-growing links, stops at a cap and
+    # says so as a crawl error instead of filling the disk.
+    max_documents: int = 5000
+    max_run_mb: float = 4096
+    max_page_mb: float = 10
+    # A Retry-After longer than this is not waited out: the URL fails (transient) at once.
+    max_retry_after_s: float = 120
 
     def __post_init__(self) -> None:
         # Lists are accepted for convenience but stored as tuples so the config stays hashable/frozen.
@@ -95,13 +103,41 @@ class SourceConfig:
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
 
+    @property
+    def max_run_bytes(self) -> int:
+        return int(self.max_run_mb * 1024 * 1024)
+
+    @property
+    def max_page_bytes(self) -> int:
+        return int(self.max_page_mb * 1024 * 1024)
+
+
+def portal_credentials(source_id: str) -> tuple[str, str] | None:
+    """HTTP basic credentials for a portal that needs them, from the environment only:
+    ``GOVPERF_PORTAL_AUTH_<ID>`` = ``user:password`` (the id upper-cased, ``-`` as ``_``).
+
+    Why not in the registry: a registry is a file people share and commit, and a URL's
+    ``user:pass@`` ends up in logs, manifests and the warehouse; the environment keeps the
+    secret where the deployment keeps its others.  The value is sent as written (case kept).
+    """
+    import os
+
+    value = os.environ.get(f"GOVPERF_PORTAL_AUTH_{source_id.upper().replace('-', '_')}")
+    if not value or ":" not in value:
+        return None
+    user, _, password = value.partition(":")
+    return user, password
+
 
 def _host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-_INT_FIELDS = {"max_pages": 1, "max_depth": 0, "retries": 0}
-_FLOAT_FIELDS = {"requests_per_second": 0.0, "max_file_mb": 0.0, "timeout_s": 0.0, "backoff_s": -1.0}
+_INT_FIELDS = {"max_pages": 1, "max_depth": 0, "retries": 0, "max_documents": 1}
+_FLOAT_FIELDS = {
+    "requests_per_second": 0.0, "max_file_mb": 0.0, "timeout_s": 0.0, "backoff_s": -1.0,
+    "max_run_mb": 0.0, "max_page_mb": 0.0, "max_retry_after_s": -1.0,
+}  # fmt: skip
 # Numbers where 0 is meaningful (re-check on every run) but a negative value is a typo.
 _NON_NEGATIVE_FIELDS = ("recheck_days",)
 _BOOL_FIELDS = ("respect_robots", "allow_private_addresses")
@@ -177,6 +213,13 @@ def parse_source(entry: Any, *, where: str = "source") -> SourceConfig:
         values[name] = tuple(v.strip() for v in value)
     for url in values["start_urls"]:
         parts = urlsplit(url)
+        if parts.username is not None or parts.password is not None:
+            # Never echo the URL: it holds the password.
+            raise fail(
+                "start_urls",
+                f"a start URL on {parts.hostname or 'its host'} carries credentials (user:password@); remove"
+                f" them and set GOVPERF_PORTAL_AUTH_{raw_id.upper().replace('-', '_')}=user:password instead",
+            )
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise fail("start_urls", f"not an absolute http(s) URL: {url!r}")
     for name, minimum in _INT_FIELDS.items():

@@ -33,6 +33,9 @@ class Route:
     delay_s: float = 0.0
     fail_first: int = 0
     omit_length: bool = False
+    # Seconds between single bytes of the body (a server dripping its answer under an honest
+    # Content-Length); 0 writes the body at once.
+    drip_s: float = 0.0
     # Computes the body from the query and form parameters (list APIs); None answers 404.
     dynamic: Callable[[dict[str, str]], bytes | str | None] | None = None
     served: int = 0
@@ -146,7 +149,12 @@ class FixturePortal:
             else:
                 handler.send_header("Content-Length", str(len(body)))
             handler.end_headers()
-            if status != 304:
+            if status != 304 and route is not None and route.drip_s:
+                for index in range(len(body)):
+                    handler.wfile.write(body[index : index + 1])
+                    handler.wfile.flush()
+                    time.sleep(route.drip_s)
+            elif status != 304:
                 handler.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass
