@@ -226,12 +226,15 @@ def _rounded(value: Any) -> float | None:
 
 
 def expected_facts(ground_truth: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per document sha256: report attributes, budget facts by (line, item, stage), indicators."""
+    """Per report (its warehouse report_id: a bundle's reports share their document's sha256):
+    report attributes, budget facts by (line, item, stage), indicators."""
+    from extractors.staging import report_id_for
+
     facts = {}
     for doc in ground_truth:
         record = doc["record"]
         report = record["report"]
-        facts[doc["sha256"]] = {
+        facts[report_id_for(doc["sha256"], doc.get("report_index", 0))] = {
             "report": (
                 report["report_kind"],
                 report["fiscal_year"],
@@ -265,7 +268,7 @@ def warehouse_facts(warehouse: Path) -> dict[str, dict[str, Any]]:
     try:
         facts: dict[str, dict[str, Any]] = {}
         for row in con.execute(
-            "SELECT sha256, report_kind, fiscal_year, unit_name, province, city, county, self_score, grade"
+            "SELECT report_id, report_kind, fiscal_year, unit_name, province, city, county, self_score, grade"
             " FROM marts.dim_report"
         ).fetchall():
             facts[row[0]] = {
@@ -274,7 +277,7 @@ def warehouse_facts(warehouse: Path) -> dict[str, dict[str, Any]]:
                 "indicators": Counter(),
             }
         for row in con.execute(
-            "SELECT r.sha256, b.line, b.item,"
+            "SELECT r.report_id, b.line, b.item,"
             " b.prior_year_final, b.initial_budget, b.adjusted_budget, b.executed"
             " FROM marts.fct_budget_execution b JOIN marts.dim_report r USING (report_id)"
         ).fetchall():
@@ -282,7 +285,7 @@ def warehouse_facts(warehouse: Path) -> dict[str, dict[str, Any]]:
                 if amount is not None:
                     facts[row[0]]["budget"][(row[1], row[2], stage)] = _rounded(amount)
         for row in con.execute(
-            "SELECT r.sha256, i.name, i.target_op, i.target_value, i.actual_value, i.weight, i.score"
+            "SELECT r.report_id, i.name, i.target_op, i.target_value, i.actual_value, i.weight, i.score"
             " FROM marts.fct_indicator_achievement i JOIN marts.dim_report r USING (report_id)"
         ).fetchall():
             facts[row[0]]["indicators"][(row[1], row[2], *map(_rounded, row[3:]))] += 1
@@ -320,7 +323,8 @@ def staged_duplicates(data_dir: Path, run_id: str) -> dict[str, int]:
     from extractors.pipeline import safe_run_id
 
     folder = data_dir / "staging" / f"run={safe_run_id(run_id)}"
-    keys = {"documents": "sha256", "reports": "report_id", "budget_facts": "report_id, fact_no"}
+    # a bundle stages one documents row per report: report_id is that table's key too
+    keys = {"documents": "report_id", "reports": "report_id", "budget_facts": "report_id, fact_no"}
     con = duckdb.connect()
     try:
         return {

@@ -51,7 +51,7 @@ def killed_run(
         kill = partial(
             kill_worker_mid_extract,
             records_dir=root / "data" / "records",
-            batch_size=len(ground_truth),
+            batch_size=len({doc["sha256"] for doc in ground_truth}),  # record files: one per document
         )
         run = run_on_fresh_workers(
             celery_stack, "celery_worker_killed", env, ground_truth, while_running=kill
