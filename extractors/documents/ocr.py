@@ -74,6 +74,7 @@ class OcrPage:
 def ocr_pdf_page(pdf: Any, index: int, limits: ReaderLimits = DEFAULT_LIMITS) -> OcrPage:
     """Render page ``index`` of a pypdfium2 document and read its tables and text by OCR."""
     import numpy as np
+    from PIL import Image
 
     binary = check_ocr_available(limits)
     page = pdf[index]
@@ -86,9 +87,16 @@ def ocr_pdf_page(pdf: Any, index: int, limits: ReaderLimits = DEFAULT_LIMITS) ->
     finally:
         page.close()
     image = _deskewed(image, limits)
-    pixels = np.asarray(image)
-    ink = pixels < limits.ocr_ink_threshold
-    cells_by_table = _find_tables(ink, limits)
+    pixels = np.array(image)
+    # Paper is made white: a scanner's grain on it misleads Tesseract's own binarisation
+    # (a decimal point read as a colon, a character as its look-alike).
+    pixels[pixels >= _paper_level(pixels, limits)] = 255
+    image = Image.fromarray(pixels, "L")
+    rules = _rule_mask(pixels, limits)
+    cells_by_table = _find_tables(rules, scale * 72.0, limits)
+    # Cells are read from the page with its rules erased: a border left in a crop reads as 1, l or |.
+    cell_image = _without_rules(image, rules, scale * 72.0, limits) if cells_by_table else image
+    ink = np.asarray(cell_image) < limits.ocr_ink_threshold
     with tempfile.TemporaryDirectory(prefix="govperf-ocr-") as work:
         work_dir = Path(work)
         crops: list[tuple[int, int, Any]] = []  # (table index, cell index, image)
@@ -105,7 +113,7 @@ def ocr_pdf_page(pdf: Any, index: int, limits: ReaderLimits = DEFAULT_LIMITS) ->
                 region = ink[box[1] : box[3], box[0] : box[2]]
                 if int(region.sum()) < _MIN_INK_PIXELS:
                     continue
-                crops.append((t, c, _padded(image.crop(box))))
+                crops.append((t, c, _padded(cell_image.crop(box))))
         cell_words = _tesseract_many(
             binary, [crop for _, _, crop in crops], work_dir, "6", limits.ocr_language, limits
         )
@@ -154,50 +162,89 @@ def _reread_numbers(
     work_dir: Path,
     limits: ReaderLimits,
 ) -> None:
-    """Read again, with the Latin model as one line, the cells chi_sim read as figures.
+    """Read again, with the Latin model as one line, the cells chi_sim read as figures or as
+    a character or two.
 
-    Why: chi_sim drops and invents digits in amounts (1777.75 → 9775); the Latin model
-    reads printed figures reliably but turns Chinese into noise, so it only replaces a
-    cell that both models read as a figure.
+    Why: chi_sim drops and invents digits in amounts (1777.75 → 9775), and now and then reads
+    a short figure as one Chinese character (132.9 → 了); the Latin model reads printed
+    figures reliably but turns Chinese into noise.  So it replaces a cell both models read as
+    a figure, and a cell chi_sim read as a character or two without a digit only when it reads
+    a figure of at least two digits with high confidence (a real 是 or 无 is never that).
     """
-    numeric = [((t, c), crop) for t, c, crop in crops if _FIGURE.match(texts.get((t, c), ""))]
-    if not numeric or not limits.ocr_figure_language:
+    if not limits.ocr_figure_language:
+        return
+    numeric = [((t, c), crop) for t, c, crop in crops if _figure_candidate(texts.get((t, c), ""))]
+    if not numeric:
         return
     reread = _tesseract_many(
         binary, [crop for _, crop in numeric], work_dir, "7", limits.ocr_figure_language, limits
     )
     for (key, _), words in zip(numeric, reread, strict=True):
         text = "".join(w["text"] for w in words)
-        if _FIGURE.match(text):
+        if not _FIGURE.match(text):
+            continue
+        both = _FIGURE.match(texts.get(key, "")) is not None
+        sure = (
+            sum(ch.isdigit() for ch in text) >= 2
+            and min(w["conf"] for w in words) >= limits.ocr_figure_min_confidence
+        )
+        if both or sure:
             texts[key] = text
+
+
+def _figure_candidate(text: str) -> bool:
+    """A cell chi_sim read as a figure, or as at most two characters none of them a digit."""
+    if _FIGURE.match(text):
+        return True
+    bare = "".join(text.split())
+    return 0 < len(bare) <= 2 and not any(ch.isdigit() for ch in bare)
 
 
 def _deskewed(image: Any, limits: ReaderLimits) -> Any:
     """The page rotated upright: scans are rarely straight, and a ruling line tilted by half a
-    degree no longer reads as one line.
-
-    Why a projection profile: rows of text and rules are sharpest (highest variance of the
-    per-row ink count) at the right angle; trying small angles on a reduced image is cheap.
-    """
-    import numpy as np
+    degree no longer reads as one line."""
     from PIL import Image
 
+    angle = _skew_degrees(image, limits)
+    if angle == 0.0:
+        return image
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+
+
+def _skew_degrees(image: Any, limits: ReaderLimits) -> float:
+    """The angle (degrees, counter-clockwise as PIL rotates) that sets the page's rows level.
+
+    Why a projection profile: rows of text and rules are sharpest (the per-row ink count
+    varies most) at the right angle.  The ink is the rules' (``_rule_mask``): thin grey rules
+    a fixed black threshold loses are the best evidence of the angle a page has.  Each angle
+    is tried by shearing the ink pixels' coordinates (a rotation of a fraction of a degree,
+    to a pixel) and counting them per row — no image is rotated — first coarsely on the
+    page reduced by half, then finely around the best coarse angle.
+    """
+    import numpy as np
+
     if limits.ocr_max_skew_degrees <= 0:
-        return image
-    small = image.reduce(4) if min(image.size) >= 800 else image
-    ink = small.point(lambda v: 255 if v < limits.ocr_ink_threshold else 0)
-    best_angle, best_score = 0.0, -1.0
-    steps = int(limits.ocr_max_skew_degrees / limits.ocr_skew_step_degrees)
-    for step in range(-steps, steps + 1):
-        angle = step * limits.ocr_skew_step_degrees
-        rotated = ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
-        profile = np.asarray(rotated, dtype=np.float64).sum(axis=1)
-        score = float(profile.var())
-        if score > best_score:
-            best_angle, best_score = angle, score
-    if best_angle == 0.0:
-        return image
-    return image.rotate(best_angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        return 0.0
+    small = image.reduce(2) if min(image.size) >= 800 else image
+    pixels = np.asarray(small)
+    rows, columns = np.nonzero(_rule_mask(pixels, limits))
+    if len(rows) < 2:
+        return 0.0
+    rows = rows.astype(np.float64)
+    columns = columns.astype(np.float64) - pixels.shape[1] / 2
+
+    def sharpness(angle: float) -> float:
+        shifted = np.rint(rows - columns * np.tan(np.radians(angle))).astype(np.int64)
+        shifted -= shifted.min()
+        profile = np.bincount(shifted).astype(np.float64)
+        return float((profile * profile).sum())
+
+    step = limits.ocr_skew_step_degrees
+    span = int(limits.ocr_max_skew_degrees / step)
+    best = max((step * k for k in range(-span, span + 1)), key=lambda a: (sharpness(a), -abs(a)))
+    fine = step / 5
+    best = max((best + fine * k for k in range(-5, 6)), key=lambda a: (sharpness(a), -abs(a)))
+    return round(best, 3) if abs(best) >= fine / 2 else 0.0
 
 
 def _padded(crop: Any) -> Any:
@@ -209,39 +256,124 @@ def _padded(crop: Any) -> Any:
     return canvas
 
 
-def _runs(mask: Any, min_length: int) -> list[tuple[int, int, int]]:
-    """(line index, start, end) of every run of True at least ``min_length`` long along axis 1."""
+def _paper_level(pixels: Any, limits: ReaderLimits) -> float:
+    """The grey level from which a pixel is paper: ``ocr_rule_contrast`` lighter than nothing
+    but the paper itself (most pixels of a page are paper), never below the ink threshold."""
     import numpy as np
 
+    return max(float(limits.ocr_ink_threshold), float(np.percentile(pixels, 90)) - limits.ocr_rule_contrast)
+
+
+def _rule_mask(pixels: Any, limits: ReaderLimits) -> Any:
+    """Pixels dark enough to belong to a ruling line: darker than the paper by ``ocr_rule_contrast``.
+
+    Why not the text threshold: tables are ruled in thin grey lines that a scanner blurs to
+    mid-grey (150-200), and a fixed threshold for black ink breaks them into specks.  The
+    paper's own level sets the bar, so a grey scan of a yellowed page is judged against its
+    own background.
+    """
+    return pixels < _paper_level(pixels, limits)
+
+
+def _runs(mask: Any, min_length: int, max_gap: int = 0) -> list[tuple[int, int, int]]:
+    """(line index, start, end) of every run of True at least ``min_length`` long along axis 1.
+
+    Runs of one line less than ``max_gap`` apart are one run (a scanned rule has specks
+    missing), and each line is read together with the next (a rule left tilted by a fraction
+    of a pixel per hundred steps from one pixel row to the next).
+    """
+    import numpy as np
+
+    if max_gap:
+        mask = mask.copy()
+        mask[:-1] |= mask[1:]
     padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
     change = np.diff(padded, axis=1)
     starts = np.argwhere(change == 1)
     ends = np.argwhere(change == -1)
-    out = []
-    for (row, start), (_, end) in zip(starts, ends, strict=True):
-        if end - start >= min_length:
-            out.append((int(row), int(start), int(end)))
-    return out
+    if not len(starts):
+        return []
+    rows, begin, end = starts[:, 0], starts[:, 1], ends[:, 1]
+    if max_gap:
+        # A run continues the one before it on the same line when the gap between them is small.
+        joined = np.zeros(len(rows), dtype=bool)
+        joined[1:] = (rows[1:] == rows[:-1]) & (begin[1:] - end[:-1] < max_gap)
+        first = np.flatnonzero(~joined)
+        last = np.append(first[1:], len(rows)) - 1
+        rows, begin, end = rows[first], begin[first], end[last]
+    keep = end - begin >= min_length
+    return [(int(r), int(b), int(e)) for r, b, e in zip(rows[keep], begin[keep], end[keep], strict=True)]
 
 
-def _find_tables(ink: Any, limits: ReaderLimits) -> list[list[tuple[float, float, float, float]]]:
-    """Cells (x0, top, x1, bottom in pixels) of each ruled table on the image, biggest grid first."""
+def _without_rules(image: Any, rules: Any, dpi: float, limits: ReaderLimits) -> Any:
+    """The image with every ruling line painted over in white (and a pixel around it, where a
+    scanner's blur leaves a grey fringe)."""
+    import numpy as np
+    from PIL import Image
+
+    length = int(limits.ocr_min_rule_inches * dpi)
+    lines = _in_long_runs(rules, length) | _in_long_runs(rules.T, length).T
+    grown = lines.copy()
+    grown[1:] |= lines[:-1]
+    grown[:-1] |= lines[1:]
+    grown[:, 1:] |= lines[:, :-1]
+    grown[:, :-1] |= lines[:, 1:]
+    pixels = np.array(image)
+    pixels[grown] = 255
+    return Image.fromarray(pixels, "L")
+
+
+def _in_long_runs(mask: Any, length: int) -> Any:
+    """Pixels of ``mask`` in a run of at least ``length`` True values down a column (axis 0)."""
+    import numpy as np
+
+    if length > mask.shape[0]:
+        return np.zeros_like(mask)
+    zero = np.zeros((1, mask.shape[1]), dtype=np.int32)
+    counts = np.concatenate([zero, mask.cumsum(axis=0, dtype=np.int32)])
+    # full[i]: rows i .. i+length-1 are all ink; a pixel is in a long run when a full window covers it.
+    full = (counts[length:] - counts[:-length]) == length
+    starts = np.concatenate([zero, full.cumsum(axis=0, dtype=np.int32)])
+    rows = np.arange(mask.shape[0])
+    first = np.clip(rows - length + 1, 0, full.shape[0])
+    last = np.clip(rows + 1, 0, full.shape[0])
+    return (starts[last] - starts[first]) > 0
+
+
+def _find_tables(
+    rules: Any, dpi: float, limits: ReaderLimits
+) -> list[list[tuple[float, float, float, float]]]:
+    """Cells (x0, top, x1, bottom in pixels) of each ruled table on the image, biggest grid first.
+
+    A rule is long one way and thin the other: ink that is thick across (a filled banner, a
+    shaded block, a heavy stroke) is left out first, or the edges of a dark block would stand
+    as a rule at every pixel and snap the table's real rules together with them.  The gaps that
+    leaves where rules cross are bridged.
+    """
     from pdfplumber import table as grid
 
-    min_length = int(limits.ocr_min_rule_inches * limits.ocr_dpi)
+    min_length = int(limits.ocr_min_rule_inches * dpi)
+    thick = max(3, round(limits.ocr_max_rule_inches * dpi))
+    max_gap = thick + 2
     edges: list[dict[str, Any]] = []
-    for y, x0, x1 in _runs(ink, min_length):
+    # Where a rule meets a crossing one its pixels were taken as thick ink: each end is drawn
+    # out again by that much, as far as the image goes.
+    across = _in_long_runs(rules, thick + 1)
+    for y, x0, x1 in _runs(rules & ~across, min_length, max_gap):
+        x0, x1 = max(0, x0 - max_gap), min(rules.shape[1], x1 + max_gap)
         edges.append(
             {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
         )
-    for x, y0, y1 in _runs(ink.T, min_length):
+    across = _in_long_runs(rules.T, thick + 1)
+    for x, y0, y1 in _runs(rules.T & ~across, min_length, max_gap):
+        y0, y1 = max(0, y0 - max_gap), min(rules.shape[0], y1 + max_gap)
         edges.append(
             {"orientation": "v", "x0": x, "x1": x, "top": y0, "bottom": y1, "width": 0, "height": y1 - y0}
         )
     if not edges:
         return []
-    tolerance = max(2, round(limits.ocr_dpi / 100))
+    tolerance = max(2, round(dpi / 100))
     merged = grid.merge_edges(edges, tolerance, tolerance, tolerance, tolerance)
     intersections = grid.edges_to_intersections(merged, tolerance, tolerance)
     cells = grid.intersections_to_cells(intersections)

@@ -128,3 +128,103 @@ def test_a_scan_with_a_page_number_stamped_as_text_is_still_read_by_ocr(tmp_path
     document = read_pdf(path)
     assert document.ocr_pages == [1]
     assert "SCANNED" in " ".join(p.text for p in document.paragraphs)
+
+
+# --- the table grid of a scan: rules found on the image, cells read inside them ---------------
+
+
+def test_runs_bridge_specks_missing_from_a_scanned_rule() -> None:
+    import numpy as np
+
+    row = np.zeros((3, 40), dtype=bool)
+    row[1, 2:15] = True
+    row[1, 17:30] = True  # a two-pixel gap: one rule
+    row[1, 35:38] = True  # too short to be a rule
+    # Each line is read together with the next (a rule a pixel off level): rows 0 and 1 see it.
+    assert ocr._runs(row, min_length=20, max_gap=3) == [(0, 2, 30), (1, 2, 30)]
+    assert ocr._runs(row, min_length=10, max_gap=0) == [(1, 2, 15), (1, 17, 30)]
+
+
+def test_in_long_runs_marks_only_ink_that_is_thick_down_the_column() -> None:
+    import numpy as np
+
+    mask = np.zeros((8, 3), dtype=bool)
+    mask[1:3, 0] = True  # a rule two pixels thick
+    mask[1:7, 1] = True  # a filled block
+    assert ocr._in_long_runs(mask, 4)[:, 0].tolist() == [False] * 8
+    assert ocr._in_long_runs(mask, 4)[:, 1].tolist() == [False] + [True] * 6 + [False]
+    assert not ocr._in_long_runs(mask, 9).any()
+
+
+def _ruled_page(rule_grey: int, banner: bool = False, angle: float = 0.0) -> tuple[object, int]:
+    """A 300 dpi page with a 3 × 4 grid of thin grey rules (and a dark banner above it), tilted."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (2000, 1400), 250)
+    draw = ImageDraw.Draw(image)
+    if banner:
+        draw.rectangle((150, 80, 900, 200), fill=40)  # a portal's header bar: thick, not a rule
+    xs, ys = [200, 600, 1000, 1400, 1800], [400, 550, 700, 850]
+    for x in xs:
+        draw.line((x, ys[0], x, ys[-1]), fill=rule_grey, width=3)
+    for y in ys:
+        draw.line((xs[0], y, xs[-1], y), fill=rule_grey, width=3)
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=250), 12
+
+
+@pytest.mark.parametrize("rule_grey", [60, 185])
+def test_a_grid_of_thin_grey_rules_beside_a_dark_banner_is_found_cell_for_cell(rule_grey: int) -> None:
+    import numpy as np
+
+    from extractors.documents.limits import DEFAULT_LIMITS
+
+    image, cells = _ruled_page(rule_grey, banner=True)
+    tables = ocr._find_tables(ocr._rule_mask(np.asarray(image), DEFAULT_LIMITS), 300, DEFAULT_LIMITS)
+    grid = max(tables, key=len)
+    assert len(grid) == cells
+    assert sorted({round(c[0] / 10) for c in grid}) == [20, 60, 100, 140]
+
+
+def test_a_tilted_scan_is_set_level_by_its_rules() -> None:
+    from extractors.documents.limits import DEFAULT_LIMITS
+
+    image, _ = _ruled_page(185, angle=0.35)
+    assert abs(ocr._skew_degrees(image, DEFAULT_LIMITS) + 0.35) <= 0.05
+    level, _ = _ruled_page(185)
+    assert ocr._skew_degrees(level, DEFAULT_LIMITS) == 0.0
+
+
+def test_rules_are_erased_from_the_image_cells_are_read_from() -> None:
+    import numpy as np
+    from PIL import ImageDraw
+
+    from extractors.documents.limits import DEFAULT_LIMITS
+
+    image, _ = _ruled_page(60)
+    ImageDraw.Draw(image).rectangle((300, 450, 340, 480), fill=0)  # ink inside a cell stays
+    rules = ocr._rule_mask(np.asarray(image), DEFAULT_LIMITS)
+    cleaned = np.asarray(ocr._without_rules(image, rules, 300, DEFAULT_LIMITS))
+    assert cleaned[400, 200:1800].min() == 255 and cleaned[400:850, 600].min() == 255
+    assert cleaned[460, 320] == 0
+
+
+def _reread(monkeypatch: pytest.MonkeyPatch, chi_sim: str, latin: list[tuple[str, float]]) -> str:
+    from extractors.documents.limits import DEFAULT_LIMITS
+
+    words = [{"text": text, "conf": conf} for text, conf in latin]
+    monkeypatch.setattr(ocr, "_tesseract_many", lambda binary, images, *rest: [words for _ in images])
+    texts = {(0, 0): chi_sim}
+    ocr._reread_numbers("tesseract", [(0, 0, object())], texts, Path("."), DEFAULT_LIMITS)
+    return texts[(0, 0)]
+
+
+def test_a_figure_is_read_again_by_the_latin_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _reread(monkeypatch, "9775", [("1777.75", 60.0)]) == "1777.75"
+    # A short figure chi_sim took for a character: replaced only when the Latin model is sure.
+    assert _reread(monkeypatch, "了", [("132.9", 96.0)]) == "132.9"
+    assert _reread(monkeypatch, "了", [("132.9", 70.0)]) == "了"
+    # One digit is no evidence against a real one-character answer.
+    assert _reread(monkeypatch, "是", [("7", 99.0)]) == "是"
+    # Words are never replaced by noise, nor figures by words.
+    assert _reread(monkeypatch, "达成预期指标", [("132.9", 99.0)]) == "达成预期指标"
+    assert _reread(monkeypatch, "100%", [("RAR", 90.0)]) == "100%"
