@@ -378,7 +378,12 @@ def _find_tables(
     intersections = grid.edges_to_intersections(merged, tolerance, tolerance)
     cells = grid.intersections_to_cells(intersections)
     tables = grid.cells_to_tables(cells)
-    return [list(t) for t in tables if len(t) >= 2]
+    # The strokes of a large bold heading meet as a grid of a character's size: no table is
+    # narrower than a word.
+    min_width = limits.ocr_min_table_inches * dpi
+    return [
+        list(t) for t in tables if len(t) >= 2 and max(c[2] for c in t) - min(c[0] for c in t) >= min_width
+    ]
 
 
 def _grid(cells: list[tuple[float, float, float, float]], texts: dict[int, str]) -> list[list[str | None]]:

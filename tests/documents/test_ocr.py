@@ -228,3 +228,19 @@ def test_a_figure_is_read_again_by_the_latin_model(monkeypatch: pytest.MonkeyPat
     # Words are never replaced by noise, nor figures by words.
     assert _reread(monkeypatch, "达成预期指标", [("132.9", 99.0)]) == "达成预期指标"
     assert _reread(monkeypatch, "100%", [("RAR", 90.0)]) == "100%"
+
+
+def test_the_strokes_of_a_large_bold_heading_are_no_table() -> None:
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from extractors.documents.limits import DEFAULT_LIMITS
+
+    image = Image.new("L", (1200, 400), 250)
+    draw = ImageDraw.Draw(image)
+    # A character's box of strokes (0.3 inch at 300 dpi), as 资 or 田 in a 24-point bold title.
+    draw.rectangle((100, 100, 190, 190), outline=20, width=8)
+    draw.line((100, 145, 190, 145), fill=20, width=8)
+    draw.line((145, 100, 145, 190), fill=20, width=8)
+    rules = ocr._rule_mask(np.asarray(image), DEFAULT_LIMITS)
+    assert ocr._find_tables(rules, 300, DEFAULT_LIMITS) == []
