@@ -47,6 +47,8 @@ class ReaderLimits:
     # at most this thick (inches; thicker ink is a filled block or a stroke, not a rule).
     ocr_rule_contrast: int = 48
     ocr_max_rule_inches: float = 0.04
+    # A rule broken by gaps this short (inches) is one line: a scanner's specks, no wider.
+    ocr_rule_gap_inches: float = 0.01
     # A grid narrower than this (inches) is the strokes of a large character, not a table.
     ocr_min_table_inches: float = 0.75
 

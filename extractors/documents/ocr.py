@@ -346,28 +346,26 @@ def _find_tables(
 ) -> list[list[tuple[float, float, float, float]]]:
     """Cells (x0, top, x1, bottom in pixels) of each ruled table on the image, biggest grid first.
 
-    A rule is long one way and thin the other: ink that is thick across (a filled banner, a
-    shaded block, a heavy stroke) is left out first, or the edges of a dark block would stand
-    as a rule at every pixel and snap the table's real rules together with them.  The gaps that
-    leaves where rules cross are bridged.
+    A rule is long one way and thin the other.  Ink thick both ways (a filled banner, a shaded
+    block) is left out first, or the edges of a dark block would stand as a rule at every pixel
+    and snap the table's real rules together with them; where two rules cross the ink is thick
+    only one way at a time, so crossings stay whole.  Gaps are bridged only over a scanner's
+    specks: bridged wider, the strokes of a line of text join into a rule through the middle of
+    a row.
     """
     from pdfplumber import table as grid
 
     min_length = int(limits.ocr_min_rule_inches * dpi)
     thick = max(3, round(limits.ocr_max_rule_inches * dpi))
-    max_gap = thick + 2
+    max_gap = max(1, round(limits.ocr_rule_gap_inches * dpi))
+    tall = _in_long_runs(rules, thick + 1)
+    lines = rules & ~_in_long_runs(tall.T, thick + 1).T
     edges: list[dict[str, Any]] = []
-    # Where a rule meets a crossing one its pixels were taken as thick ink: each end is drawn
-    # out again by that much, as far as the image goes.
-    across = _in_long_runs(rules, thick + 1)
-    for y, x0, x1 in _runs(rules & ~across, min_length, max_gap):
-        x0, x1 = max(0, x0 - max_gap), min(rules.shape[1], x1 + max_gap)
+    for y, x0, x1 in _runs(lines, min_length, max_gap):
         edges.append(
             {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
         )
-    across = _in_long_runs(rules.T, thick + 1)
-    for x, y0, y1 in _runs(rules.T & ~across, min_length, max_gap):
-        y0, y1 = max(0, y0 - max_gap), min(rules.shape[0], y1 + max_gap)
+    for x, y0, y1 in _runs(lines.T, min_length, max_gap):
         edges.append(
             {"orientation": "v", "x0": x, "x1": x, "top": y0, "bottom": y1, "width": 0, "height": y1 - y0}
         )

@@ -244,3 +244,19 @@ def test_the_strokes_of_a_large_bold_heading_are_no_table() -> None:
     draw.line((145, 100, 145, 190), fill=20, width=8)
     rules = ocr._rule_mask(np.asarray(image), DEFAULT_LIMITS)
     assert ocr._find_tables(rules, 300, DEFAULT_LIMITS) == []
+
+
+def test_the_strokes_of_a_line_of_text_are_no_rule_through_its_row() -> None:
+    """Characters' horizontal strokes line up across a row a few pixels apart: bridged as one
+    rule they would split the row through the middle of its text."""
+    import numpy as np
+    from PIL import ImageDraw
+
+    from extractors.documents.limits import DEFAULT_LIMITS
+
+    image, cells = _ruled_page(60)
+    draw = ImageDraw.Draw(image)
+    for left in range(215, 1385, 44):  # a row of 10.5-point characters at 300 dpi
+        draw.line((left, 475, left + 38, 475), fill=30, width=4)
+    tables = ocr._find_tables(ocr._rule_mask(np.asarray(image), DEFAULT_LIMITS), 300, DEFAULT_LIMITS)
+    assert [len(t) for t in tables] == [cells]
