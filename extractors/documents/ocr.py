@@ -162,14 +162,16 @@ def _reread_numbers(
     work_dir: Path,
     limits: ReaderLimits,
 ) -> None:
-    """Read again, with the Latin model as one line, the cells chi_sim read as figures or as
-    a character or two.
+    """Read again, with the Latin model as one line, the cells chi_sim read as figures, as
+    figures with stray letters, or as a character or two.
 
-    Why: chi_sim drops and invents digits in amounts (1777.75 → 9775), and now and then reads
-    a short figure as one Chinese character (132.9 → 了); the Latin model reads printed
-    figures reliably but turns Chinese into noise.  So it replaces a cell both models read as
-    a figure, and a cell chi_sim read as a character or two without a digit only when it reads
-    a figure of at least two digits with high confidence (a real 是 or 无 is never that).
+    Why: chi_sim drops and invents digits in amounts (1777.75 → 9775), adds letters to them
+    (90% → 909%p6) and now and then reads a short figure as one Chinese character (132.9 → 了);
+    the Latin model reads printed figures reliably but turns Chinese into noise.  So it
+    replaces a cell both models read as a figure; any other cell it replaces only when it reads
+    a figure of at least two digits with high confidence (a real 是 or 无 is never that).  A
+    figure with stray letters the Latin model is not sure of is left unread: a misread amount
+    is worse than a missing one.
     """
     if not limits.ocr_figure_language:
         return
@@ -181,23 +183,38 @@ def _reread_numbers(
     )
     for (key, _), words in zip(numeric, reread, strict=True):
         text = "".join(w["text"] for w in words)
-        if not _FIGURE.match(text):
-            continue
-        both = _FIGURE.match(texts.get(key, "")) is not None
+        first = texts.get(key, "")
+        figure = _FIGURE.match(text) is not None
         sure = (
-            sum(ch.isdigit() for ch in text) >= 2
+            figure
+            and sum(ch.isdigit() for ch in text) >= 2
             and min(w["conf"] for w in words) >= limits.ocr_figure_min_confidence
         )
-        if both or sure:
+        if (figure and _FIGURE.match(first)) or sure:
             texts[key] = text
+        elif _garbled_figure(first):
+            texts[key] = ""
 
 
 def _figure_candidate(text: str) -> bool:
-    """A cell chi_sim read as a figure, or as at most two characters none of them a digit."""
-    if _FIGURE.match(text):
+    """A cell chi_sim read as a figure, as a figure with stray letters, or as at most two
+    characters none of them a digit."""
+    if _FIGURE.match(text) or _garbled_figure(text):
         return True
     bare = "".join(text.split())
     return 0 < len(bare) <= 2 and not any(ch.isdigit() for ch in bare)
+
+
+def _garbled_figure(text: str) -> bool:
+    """Not a figure, but digits for at least half of it and no Chinese: a figure misread."""
+    bare = "".join(text.split())
+    digits = sum(ch.isdigit() for ch in bare)
+    return (
+        bool(bare)
+        and not _FIGURE.match(bare)
+        and digits * 2 >= len(bare)
+        and not any("\u4e00" <= ch <= "\u9fff" for ch in bare)
+    )
 
 
 def _deskewed(image: Any, limits: ReaderLimits) -> Any:

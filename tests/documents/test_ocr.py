@@ -260,3 +260,14 @@ def test_the_strokes_of_a_line_of_text_are_no_rule_through_its_row() -> None:
         draw.line((left, 475, left + 38, 475), fill=30, width=4)
     tables = ocr._find_tables(ocr._rule_mask(np.asarray(image), DEFAULT_LIMITS), 300, DEFAULT_LIMITS)
     assert [len(t) for t in tables] == [cells]
+
+
+def test_a_figure_with_stray_letters_is_the_latin_models_or_left_unread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _reread(monkeypatch, "909%p6", [("90%", 96.0)]) == "90%"
+    assert _reread(monkeypatch, "909%p6", [("909%", 60.0)]) == ""
+    assert _reread(monkeypatch, "909%p6", [("RAR", 90.0)]) == ""
+    # Words with a number in them are no figure: left as read.
+    assert _reread(monkeypatch, "2021年", [("2021", 99.0)]) == "2021年"
+    assert _reread(monkeypatch, "B/A", [("8/4", 99.0)]) == "B/A"
