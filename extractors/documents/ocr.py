@@ -358,6 +358,30 @@ def _in_long_runs(mask: Any, length: int) -> Any:
     return (starts[last] - starts[first]) > 0
 
 
+def _bands(runs: list[tuple[int, int, int]]) -> list[tuple[float, int, int]]:
+    """One edge per rule: runs on adjacent lines that overlap are the pixel rows of one rule
+    several pixels thick, given as (its middle line, start, end).
+
+    Why: handed over row by row, the rows of a thick rule and of any rule a few pixels from it
+    chain into one cluster when pdfplumber snaps edges together, and the cluster's mean can
+    land beyond the ends of the crossing rules (a table's border lost its intersections to
+    a box printed above the table in the same column).
+    """
+    bands: list[list[int]] = []  # [first line, last line, start, end]
+    open_bands: list[list[int]] = []
+    for line, start, end in runs:  # in line order
+        open_bands = [b for b in open_bands if b[1] >= line - 1]
+        for band in open_bands:
+            if start <= band[3] and end >= band[2]:
+                band[1], band[2], band[3] = line, min(band[2], start), max(band[3], end)
+                break
+        else:
+            band = [line, line, start, end]
+            bands.append(band)
+            open_bands.append(band)
+    return [((first + last) / 2, start, end) for first, last, start, end in bands]
+
+
 def _find_tables(
     rules: Any, dpi: float, limits: ReaderLimits
 ) -> list[list[tuple[float, float, float, float]]]:
@@ -378,11 +402,11 @@ def _find_tables(
     tall = _in_long_runs(rules, thick + 1)
     lines = rules & ~_in_long_runs(tall.T, thick + 1).T
     edges: list[dict[str, Any]] = []
-    for y, x0, x1 in _runs(lines, min_length, max_gap):
+    for y, x0, x1 in _bands(_runs(lines, min_length, max_gap)):
         edges.append(
             {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
         )
-    for x, y0, y1 in _runs(lines.T, min_length, max_gap):
+    for x, y0, y1 in _bands(_runs(lines.T, min_length, max_gap)):
         edges.append(
             {"orientation": "v", "x0": x, "x1": x, "top": y0, "bottom": y1, "width": 0, "height": y1 - y0}
         )

@@ -271,3 +271,8 @@ def test_a_figure_with_stray_letters_is_the_latin_models_or_left_unread(
     # Words with a number in them are no figure: left as read.
     assert _reread(monkeypatch, "2021年", [("2021", 99.0)]) == "2021年"
     assert _reread(monkeypatch, "B/A", [("8/4", 99.0)]) == "B/A"
+
+
+def test_the_pixel_rows_of_a_thick_rule_are_one_edge_apart_from_a_rule_beside_it() -> None:
+    runs = [(10, 0, 500), (11, 0, 501), (12, 2, 500), (13, 600, 700), (14, 600, 700), (30, 0, 500)]
+    assert ocr._bands(runs) == [(11.0, 0, 501), (13.5, 600, 700), (30.0, 0, 500)]
