@@ -83,10 +83,11 @@ def full_in_process(paths: Sequence[Path]) -> list[dict[str, Any]]:
 
 
 def full_one_worker(paths: Sequence[Path]) -> list[dict[str, Any]]:
-    """The full extract as the pipeline runs it: ``extract_files`` with one worker process."""
+    """The full extract as the pipeline runs it: ``extract_files`` with one worker process (the
+    first record of each document: it yields one per report, one error record for a failed file)."""
     from extractors.extraction import extract_files
 
-    return list(extract_files(list(paths), workers=1))
+    return [records[0] for records in extract_files(list(paths), workers=1)]
 
 
 def _timed(reader: str, pages: int, run: Callable[[], object]) -> tuple[Rate, object]:

@@ -25,12 +25,13 @@ def extract_with_workers(paths: Sequence[Path], workers: int) -> dict[str, Any]:
 
     _warm_up()
     started = time.perf_counter()
-    records = list(extract_files(list(paths), workers=workers))
+    # One list of records per document (a report each; one error record for a file that failed).
+    documents = list(extract_files(list(paths), workers=workers))
     wall = time.perf_counter() - started
     return {
         "workers": workers,
-        "documents": len(records),
-        "errors": sum(1 for record in records if record.get("error")),
+        "documents": len(documents),
+        "errors": sum(1 for records in documents if records[0].get("error")),
         "wall_s": wall,
         "peak_rss_per_worker_mib": children_peak_rss_mib(),
         "parent_peak_rss_mib": self_peak_rss_mib(),
