@@ -33,6 +33,9 @@ from extractors.documents.model import DocumentError, Table
 _CELL_INSET_PX = 4
 _CELL_MARGIN_PX = 12
 _MIN_INK_PIXELS = 12
+# 自评, the word every report is titled by, is what chi_sim misreads most in headings: as 目评
+# ("绩效目评报告", "目标目评表").  The only real phrase with 目评 in it is 项目评价.
+_SELF_EVALUATION = re.compile(r"(?<=绩效)目评|(?<!项)目评(?=报|表)")
 # A cell that is a figure: digits with separators, sign, percent (no CJK, no words).
 _FIGURE = re.compile(r"^[-+=<>]?\s*[\d.,:：%\s]*\d[\d.,:：%\s]*$")
 
@@ -120,7 +123,9 @@ def ocr_pdf_page(pdf: Any, index: int, limits: ReaderLimits = DEFAULT_LIMITS) ->
         texts: dict[tuple[int, int], str] = {}
         confidences: list[float] = []
         for (t, c, _), words in zip(crops, cell_words, strict=True):
-            texts[(t, c)] = "\n".join(_join_words(line) for line in _lines(words))
+            texts[(t, c)] = _SELF_EVALUATION.sub(
+                "自评", "\n".join(_join_words(line) for line in _lines(words))
+            )
             confidences += [w["conf"] for w in words]
         _reread_numbers(binary, crops, texts, work_dir, limits)
         blanked = image.copy()
@@ -138,7 +143,7 @@ def ocr_pdf_page(pdf: Any, index: int, limits: ReaderLimits = DEFAULT_LIMITS) ->
         top_pt = min(c[1] for c in cells) / scale
         items.append((top_pt, ("table", Table(rows=rows, page=index + 1, pages=[index + 1]))))
     for line in _lines(page_words):
-        text = _join_words(line).strip()
+        text = _SELF_EVALUATION.sub("自评", _join_words(line).strip())
         if not text:
             continue
         payload = {

@@ -276,3 +276,11 @@ def test_a_figure_with_stray_letters_is_the_latin_models_or_left_unread(
 def test_the_pixel_rows_of_a_thick_rule_are_one_edge_apart_from_a_rule_beside_it() -> None:
     runs = [(10, 0, 500), (11, 0, 501), (12, 2, 500), (13, 600, 700), (14, 600, 700), (30, 0, 500)]
     assert ocr._bands(runs) == [(11.0, 0, 501), (13.5, 600, 700), (30.0, 0, 500)]
+
+
+def test_self_evaluation_misread_in_a_heading_is_read_as_it_is_printed() -> None:
+    fix = ocr._SELF_EVALUATION.sub
+    assert fix("自评", "2023年度项目支出绩效目评报告") == "2023年度项目支出绩效自评报告"
+    assert fix("自评", "抗疫特别国债项目绩效目标目评表") == "抗疫特别国债项目绩效目标自评表"
+    # 项目评价 is a real phrase: left alone.
+    assert fix("自评", "项目评价表") == "项目评价表"
