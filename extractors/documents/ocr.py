@@ -387,6 +387,25 @@ def _bands(runs: list[tuple[int, int, int]]) -> list[tuple[float, int, int]]:
     return [((first + last) / 2, start, end) for first, last, start, end in bands]
 
 
+def _page_edge_rules(
+    crossing: list[tuple[float, int, int]], extent: int, margin: int
+) -> list[tuple[float, int, int]]:
+    """A border where rules run into the edge of the image: a table printed wider than its page
+    (or tilted over the edge of the scan) loses its last rule there, and with it a column.
+
+    ``crossing`` are the rules across that edge's direction; those reaching within ``margin``
+    of the start (0) or the end (``extent``) close the table there, over the span they cover.
+    """
+    out: list[tuple[float, int, int]] = []
+    for at, reaching in (
+        (0.0, [r for r in crossing if r[1] <= margin]),
+        (extent - 1.0, [r for r in crossing if r[2] >= extent - margin]),
+    ):
+        if len(reaching) >= 2:
+            out.append((at, int(min(r[0] for r in reaching)), int(max(r[0] for r in reaching)) + 1))
+    return out
+
+
 def _find_tables(
     rules: Any, dpi: float, limits: ReaderLimits
 ) -> list[list[tuple[float, float, float, float]]]:
@@ -404,21 +423,32 @@ def _find_tables(
     min_length = int(limits.ocr_min_rule_inches * dpi)
     thick = max(3, round(limits.ocr_max_rule_inches * dpi))
     max_gap = max(1, round(limits.ocr_rule_gap_inches * dpi))
-    tall = _in_long_runs(rules, thick + 1)
-    lines = rules & ~_in_long_runs(tall.T, thick + 1).T
+    # A block is ink twice a rule's thickness both ways: a rule with a character's stroke
+    # touching it (text set tight against the border) is not yet one.
+    tall = _in_long_runs(rules, 2 * thick)
+    lines = rules & ~_in_long_runs(tall.T, 2 * thick).T
+    # A rule's end fades into the blur where it meets the rule it stops at: each is drawn out by
+    # half a rule's thickness, so that it still reaches the other within the snapping tolerance.
+    reach = thick // 2
+    horizontal = [(y, max(0, a - reach), b + reach) for y, a, b in _bands(_runs(lines, min_length, max_gap))]
+    vertical = [(x, max(0, a - reach), b + reach) for x, a, b in _bands(_runs(lines.T, min_length, max_gap))]
+    horizontal += _page_edge_rules(vertical, rules.shape[0], max_gap)
+    vertical += _page_edge_rules(horizontal, rules.shape[1], max_gap)
     edges: list[dict[str, Any]] = []
-    for y, x0, x1 in _bands(_runs(lines, min_length, max_gap)):
+    for y, x0, x1 in horizontal:
         edges.append(
             {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
         )
-    for x, y0, y1 in _bands(_runs(lines.T, min_length, max_gap)):
+    for x, y0, y1 in vertical:
         edges.append(
             {"orientation": "v", "x0": x, "x1": x, "top": y0, "bottom": y1, "width": 0, "height": y1 - y0}
         )
     if not edges:
         return []
     tolerance = max(2, round(dpi / 100))
-    merged = grid.merge_edges(edges, tolerance, tolerance, tolerance, tolerance)
+    # Two pieces of one rule (each a rule's length: no text stroke is) join over a gap as wide
+    # as a rule is thick — a blot of the scan, a character touching the rule.
+    merged = grid.merge_edges(edges, tolerance, tolerance, thick, thick)
     intersections = grid.edges_to_intersections(merged, tolerance, tolerance)
     cells = grid.intersections_to_cells(intersections)
     tables = grid.cells_to_tables(cells)

@@ -284,3 +284,34 @@ def test_self_evaluation_misread_in_a_heading_is_read_as_it_is_printed() -> None
     assert fix("自评", "抗疫特别国债项目绩效目标目评表") == "抗疫特别国债项目绩效目标自评表"
     # 项目评价 is a real phrase: left alone.
     assert fix("自评", "项目评价表") == "项目评价表"
+
+
+def test_a_table_running_off_the_edge_of_the_scan_keeps_its_last_column() -> None:
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from extractors.documents.limits import DEFAULT_LIMITS
+
+    image = Image.new("L", (1500, 900), 250)
+    draw = ImageDraw.Draw(image)
+    for y in (200, 350, 500, 650):
+        draw.line((200, y, 1499, y), fill=60, width=3)  # rows run into the right edge
+    for x in (200, 700, 1100):
+        draw.line((x, 200, x, 650), fill=60, width=3)  # no rule closes the last column
+    tables = ocr._find_tables(ocr._rule_mask(np.asarray(image), DEFAULT_LIMITS), 300, DEFAULT_LIMITS)
+    assert [len(t) for t in tables] == [9]
+    assert max(c[2] for c in tables[0]) >= 1495
+
+
+def test_text_set_tight_against_a_rule_leaves_the_rule_whole() -> None:
+    import numpy as np
+    from PIL import ImageDraw
+
+    from extractors.documents.limits import DEFAULT_LIMITS
+
+    image, cells = _ruled_page(185)
+    draw = ImageDraw.Draw(image)
+    for x in (604, 609):  # a character's vertical strokes set against the rule at x=600
+        draw.line((x, 560, x, 600), fill=30, width=5)
+    tables = ocr._find_tables(ocr._rule_mask(np.asarray(image), DEFAULT_LIMITS), 300, DEFAULT_LIMITS)
+    assert [len(t) for t in tables] == [cells]
