@@ -243,3 +243,11 @@ def test_rates_of_a_results_line_grouped_by_goal() -> None:
     )
     assert set(found) == {"某村道路工程项目资金拨付率", "及时率"}
     assert {i["level1"] for i in found.values()} == {"资金目标"}
+
+
+def test_a_number_misread_in_the_middle_gives_no_fragment_of_itself() -> None:
+    # OCR read the first thousands comma of 7,290,235.03 as a point: no "235.03元" is left over.
+    assert _facts("项目全年实际支出7.290,235.03元，年终无结余。", kind="project") == set()
+    assert _facts("项目全年实际支出7,290,235.03元，年终无结余。", kind="project") == {
+        ("total", "executed", 729.023503)
+    }
