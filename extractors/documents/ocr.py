@@ -36,6 +36,10 @@ _MIN_INK_PIXELS = 12
 # 自评, the word every report is titled by, is what chi_sim misreads most in headings: as 目评
 # ("绩效目评报告", "目标目评表").  The only real phrase with 目评 in it is 项目评价.
 _SELF_EVALUATION = re.compile(r"(?<=绩效)目评|(?<!项)目评(?=报|表)")
+# A word of running text that holds a figure: punctuation around it kept apart.
+_WORD_FIGURE = re.compile(r"^([(（]?)([^(（)）。，、；：]*?\d[^(（)）。，、；：]*?)([)）。，、；：,;:.]*)$")
+# A figure as it is printed: thousands groups or none, a decimal part, a percent sign.
+_WELL_FORMED = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 # A cell that is a figure: digits with separators, sign, percent (no CJK, no words).
 _FIGURE = re.compile(r"^[-+=<>]?\s*[\d.,:：%\s]*\d[\d.,:：%\s]*$")
 
@@ -136,6 +140,7 @@ def ocr_pdf_page(pdf: Any, index: int, limits: ReaderLimits = DEFAULT_LIMITS) ->
             bottom = max(c[3] for c in cells)
             blanked.paste(255, (int(left) - 3, int(top) - 3, int(right) + 4, int(bottom) + 4))
         (page_words,) = _tesseract_many(binary, [blanked], work_dir, "4", limits.ocr_language, limits)
+        _reread_figure_words(binary, blanked, page_words, work_dir, limits)
     confidences += [w["conf"] for w in page_words]
     items: list[tuple[float, Any]] = []
     for t, cells in enumerate(cells_by_table):
@@ -199,6 +204,55 @@ def _reread_numbers(
             texts[key] = text
         elif _garbled_figure(first):
             texts[key] = ""
+
+
+def _reread_figure_words(
+    binary: str, image: Any, words: list[dict[str, Any]], work_dir: Path, limits: ReaderLimits
+) -> None:
+    """Read again, with the Latin model, the figures of the running text chi_sim misread.
+
+    Why: in running text chi_sim reads a percent sign as 9% (100% → 1009%, 95% → 959%) and
+    now and then a figure with stray letters; a rate or an amount of the narrative is as much
+    a fact as a cell's.  Its word boxes are tight (a leading digit can fall outside them), so
+    the Latin model is trusted only where the two tell the same story: a figure chi_sim read
+    garbled or malformed (7.290,235.03) is replaced by a sure, well-formed Latin figure, and a
+    figure ending in 9% only by the same figure without that 9.  Any other figure stays as
+    chi_sim read it (it reads most of them right).
+    """
+    if not limits.ocr_figure_language:
+        return
+    figures = []
+    for word in words:
+        match = _WORD_FIGURE.match(word["text"])
+        core = match.group(2) if match else ""
+        if core and (_garbled_figure(core) or not _WELL_FORMED.match(core) or core.endswith("9%")):
+            figures.append((word, match))
+    if not figures:
+        return
+    crops = []
+    for word, _ in figures:
+        pad = max(_CELL_INSET_PX, word["height"] // 2)
+        box = (
+            word["left"] - pad,
+            word["top"] - 4,
+            word["left"] + word["width"] + pad,
+            word["top"] + word["height"] + 4,
+        )
+        crops.append(_padded(image.crop(box)))
+    # As one word (psm 8): read as a line, a lone figure comes back with letters for digits.
+    reread = _tesseract_many(binary, crops, work_dir, "8", limits.ocr_figure_language, limits)
+    for (word, match), latin in zip(figures, reread, strict=True):
+        # Specks and the box's edges read as | _ ~ around the word: not part of it.
+        text = "".join(w["text"] for w in latin).strip(".,;:。，；：|_~'\"` ")
+        core = match.group(2)
+        sure = bool(latin) and min(w["conf"] for w in latin) >= limits.ocr_figure_min_confidence
+        if not _FIGURE.match(text) or not any(ch.isdigit() for ch in text):
+            continue
+        misread = _garbled_figure(core) or not _WELL_FORMED.match(core)
+        if (misread and sure and _WELL_FORMED.match(text)) or (
+            core.endswith("9%") and text == core[:-2] + "%"
+        ):
+            word["text"] = match.group(1) + text + match.group(3)
 
 
 def _figure_candidate(text: str) -> bool:

@@ -315,3 +315,39 @@ def test_text_set_tight_against_a_rule_leaves_the_rule_whole() -> None:
         draw.line((x, 560, x, 600), fill=30, width=5)
     tables = ocr._find_tables(ocr._rule_mask(np.asarray(image), DEFAULT_LIMITS), 300, DEFAULT_LIMITS)
     assert [len(t) for t in tables] == [cells]
+
+
+def _reread_words(monkeypatch: pytest.MonkeyPatch, chi_sim: str, latin: str, conf: float = 96.0) -> str:
+    from PIL import Image
+
+    from extractors.documents.limits import DEFAULT_LIMITS
+
+    monkeypatch.setattr(
+        ocr,
+        "_tesseract_many",
+        lambda binary, images, *rest: [[{"text": latin, "conf": conf}] for _ in images],
+    )
+    words = [{"text": chi_sim, "left": 40, "top": 40, "width": 120, "height": 40, "conf": 80.0}]
+    ocr._reread_figure_words("tesseract", Image.new("L", (400, 200), 255), words, Path("."), DEFAULT_LIMITS)
+    return words[0]["text"]
+
+
+def test_a_percent_sign_read_as_9_percent_in_running_text_is_read_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _reread_words(monkeypatch, "1009%。", "100%.|") == "100%。"
+    assert _reread_words(monkeypatch, "959%", "95%", conf=40.0) == "95%"
+    # The Latin model must tell the same story: a figure that really ends in 9% stays.
+    assert _reread_words(monkeypatch, "1059%", "1059%") == "1059%"
+    assert _reread_words(monkeypatch, "1009%", "109%") == "1009%"
+
+
+def test_running_text_figures_chi_sim_reads_cleanly_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Word boxes are tight: the Latin model can lose a leading digit, and is not asked.
+    assert _reread_words(monkeypatch, "16.20", "6.20") == "16.20"
+    # A garbled figure is replaced only by a sure reading.
+    assert _reread_words(monkeypatch, "7,29O,235.03", "7,290,235.03") == "7,290,235.03"
+    assert _reread_words(monkeypatch, "7,29O,235.03", "7,290,235.03", conf=50.0) == "7,29O,235.03"
+    # A malformed figure (a thousands comma read as a point) likewise.
+    assert _reread_words(monkeypatch, "7.290,235.03", "7,290,235.03") == "7,290,235.03"
+    assert _reread_words(monkeypatch, "7.290,235.03", "7.290,235.03") == "7.290,235.03"
