@@ -442,20 +442,21 @@ def _bands(runs: list[tuple[int, int, int]]) -> list[tuple[float, int, int]]:
 
 
 def _page_edge_rules(
-    crossing: list[tuple[float, int, int]], extent: int, margin: int
+    crossing: list[tuple[float, int, int]], parallel: list[tuple[float, int, int]], extent: int, margin: int
 ) -> list[tuple[float, int, int]]:
     """A border where rules run into the edge of the image: a table printed wider than its page
     (or tilted over the edge of the scan) loses its last rule there, and with it a column.
 
-    ``crossing`` are the rules across that edge's direction; those reaching within ``margin``
-    of the start (0) or the end (``extent``) close the table there, over the span they cover.
+    ``crossing`` are the rules across that edge's direction; two or more reaching within
+    ``margin`` of the start (0) or the end (``extent``) close the table there, over the span
+    they cover — unless a rule of its own already runs that close to the edge.
     """
     out: list[tuple[float, int, int]] = []
     for at, reaching in (
         (0.0, [r for r in crossing if r[1] <= margin]),
         (extent - 1.0, [r for r in crossing if r[2] >= extent - margin]),
     ):
-        if len(reaching) >= 2:
+        if len(reaching) >= 2 and not any(abs(r[0] - at) <= margin for r in parallel):
             out.append((at, int(min(r[0] for r in reaching)), int(max(r[0] for r in reaching)) + 1))
     return out
 
@@ -484,10 +485,14 @@ def _find_tables(
     # A rule's end fades into the blur where it meets the rule it stops at: each is drawn out by
     # half a rule's thickness, so that it still reaches the other within the snapping tolerance.
     reach = thick // 2
-    horizontal = [(y, max(0, a - reach), b + reach) for y, a, b in _bands(_runs(lines, min_length, max_gap))]
-    vertical = [(x, max(0, a - reach), b + reach) for x, a, b in _bands(_runs(lines.T, min_length, max_gap))]
-    horizontal += _page_edge_rules(vertical, rules.shape[0], max_gap)
-    vertical += _page_edge_rules(horizontal, rules.shape[1], max_gap)
+    horizontal = _bands(_runs(lines, min_length, max_gap))
+    vertical = _bands(_runs(lines.T, min_length, max_gap))
+    horizontal, vertical = (
+        [(y, max(0, a - reach), b + reach) for y, a, b in horizontal]
+        + _page_edge_rules(vertical, horizontal, rules.shape[0], thick),
+        [(x, max(0, a - reach), b + reach) for x, a, b in vertical]
+        + _page_edge_rules(horizontal, vertical, rules.shape[1], thick),
+    )
     edges: list[dict[str, Any]] = []
     for y, x0, x1 in horizontal:
         edges.append(

@@ -351,3 +351,19 @@ def test_running_text_figures_chi_sim_reads_cleanly_are_kept(monkeypatch: pytest
     # A malformed figure (a thousands comma read as a point) likewise.
     assert _reread_words(monkeypatch, "7.290,235.03", "7,290,235.03") == "7,290,235.03"
     assert _reread_words(monkeypatch, "7.290,235.03", "7.290,235.03") == "7.290,235.03"
+
+
+def test_a_table_with_its_own_border_at_the_edge_gets_no_second_one() -> None:
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from extractors.documents.limits import DEFAULT_LIMITS
+
+    image = Image.new("L", (1500, 900), 250)
+    draw = ImageDraw.Draw(image)
+    for y in (200, 350, 500, 650):
+        draw.line((200, y, 1499, y), fill=60, width=3)
+    for x in (200, 700, 1100, 1494):  # the last border six pixels from the edge
+        draw.line((x, 200, x, 650), fill=60, width=3)
+    tables = ocr._find_tables(ocr._rule_mask(np.asarray(image), DEFAULT_LIMITS), 300, DEFAULT_LIMITS)
+    assert [len(t) for t in tables] == [9]
