@@ -43,7 +43,7 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
         raise DocumentError("truncated", f"not a readable PDF: {exc}") from exc
     except Exception as exc:
         raise _classify_pdf_error(exc) from exc
-    with pdf:
+    try:
         fast = _open_pdfium(path)
         try:
             page_count, plumber_pages = _page_count(pdf, fast, limits)
@@ -89,6 +89,8 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
                 fast.close()
         furniture = _running_furniture(page_items, heights, limits.header_footer_margin_pt)
         document.blocks = _assemble(page_items, widths, furniture, limits)
+    finally:
+        _close_plumber(pdf)
     if not document.blocks:
         if document.ocr_pages:
             raise DocumentError("ocr_no_text", f"OCR found no text on the scanned pages {document.ocr_pages}")
@@ -117,6 +119,14 @@ def _page_count(pdf: Any, fast: Any, limits: ReaderLimits) -> tuple[int, list[An
     if len(pages) > limits.pdf_max_pages:
         raise DocumentError("too_large", f"{len(pages)} pages exceed the limit of {limits.pdf_max_pages}")
     return len(pages), pages
+
+
+def _close_plumber(pdf: Any) -> None:
+    """Close pdfplumber's PDF without listing its pages: ``close()`` closes every page, and
+    asking for them parses every page dictionary, the cost that reading through pdfium saves."""
+    if not hasattr(pdf, "_pages"):
+        pdf._pages = []
+    pdf.close()
 
 
 def _plumber_pages(pdf: Any) -> list[Any]:
