@@ -92,10 +92,11 @@ def run_benchmarks(
         return corpus
 
     def extraction() -> dict[str, Any]:
-        result = measure_extraction_rate(corpus_files())
+        rounds = settings.extraction_rounds
+        result = measure_extraction_rate(corpus_files(), rounds)
         real = real_corpus(settings.real_dirs)
         if real:
-            result["real"] = measure_extraction_rate(real)
+            result["real"] = measure_extraction_rate(real, rounds)
         return result
 
     step("extraction", extraction)
@@ -155,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--generated-pdfs", type=int, help="generated PDFs in the extraction corpus [100]")
     parser.add_argument("--seeds-dir", type=Path, help="seed PDFs [../shared/corpus/seeds]")
     parser.add_argument(
+        "--extraction-rounds", type=int, help="item 1: interleaved rounds per corpus, median ratio [3]"
+    )
+    parser.add_argument(
         "--real-dir",
         type=Path,
         action="append",
@@ -188,6 +192,8 @@ def settings_from_args(args: argparse.Namespace) -> BenchSettings:
         changes["generated_pdfs"] = args.generated_pdfs
     if args.seeds_dir:
         changes["seeds_dir"] = args.seeds_dir.resolve()
+    if args.extraction_rounds is not None:
+        changes["extraction_rounds"] = args.extraction_rounds
     if args.real_dir:
         changes["real_dirs"] = tuple(folder.resolve() for folder in args.real_dir)
     if args.only:

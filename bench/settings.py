@@ -41,6 +41,7 @@ class BenchSettings:
     portal_sizes: tuple[int, ...] = (10, 100, 1000)
     scaling_workers: tuple[int, ...] = (1, 2)
     scaling_rounds: int = 3  # runs per worker count, interleaved; the median wall time counts
+    extraction_rounds: int = 3  # item 1: rounds of the four readers, interleaved; the median ratio counts
     extract_workers: int = 2  # EXTRACT_WORKERS of the end-to-end runs
     extract_batch_size: int = 50  # EXTRACT_BATCH_SIZE of the end-to-end runs
     run_dag: bool = True  # also run the Airflow DAG (airflow dags test) per portal size
