@@ -24,6 +24,11 @@ def default_seeds_dir() -> Path:
     return PROJECT_ROOT.parent / "shared" / "corpus" / "seeds"
 
 
+def default_real_dirs() -> tuple[Path, ...]:
+    """The labelled real reports: the shared development corpus and this project's own."""
+    return (PROJECT_ROOT.parent / "shared" / "corpus" / "real", PROJECT_ROOT / "tests" / "corpus" / "real")
+
+
 def _build_once(final: Path, build) -> Path:  # type: ignore[no-untyped-def]
     """Run ``build(tmp_dir)`` unless ``final`` exists, then rename the result into place."""
     if final.exists():
@@ -74,3 +79,15 @@ def extraction_corpus(cache_dir: Path, *, seed: int, generated: int, seeds_dir: 
     if not corpus:
         raise FileNotFoundError(f"no seed PDFs in {seeds} and no generated reports asked for")
     return corpus
+
+
+def real_corpus(real_dirs: tuple[Path, ...] | None) -> list[Path]:
+    """The real published reports' PDFs found in ``real_dirs`` (default: the shared corpus and
+    ours), in name order; empty when none is present.
+
+    Why a second corpus: generated reports are one template drawn by one renderer; real ones
+    (LibreOffice's rendering of portal pages, wide tables, long narratives) cost differently
+    per page, and the speed target holds on both.
+    """
+    folders = real_dirs if real_dirs is not None else default_real_dirs()
+    return [pdf for folder in folders if folder.is_dir() for pdf in sorted(folder.glob("*.pdf"))]

@@ -8,6 +8,7 @@ of one core, the wall rate what a run waits for.
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -83,10 +84,11 @@ def full_in_process(paths: Sequence[Path]) -> list[dict[str, Any]]:
 
 
 def full_one_worker(paths: Sequence[Path]) -> list[dict[str, Any]]:
-    """The full extract as the pipeline runs it: ``extract_files`` with one worker process."""
+    """The full extract as the pipeline runs it: ``extract_files`` with one worker process (the
+    first record of each document: it yields one per report, one error record for a failed file)."""
     from extractors.extraction import extract_files
 
-    return list(extract_files(list(paths), workers=1))
+    return [records[0] for records in extract_files(list(paths), workers=1)]
 
 
 def _timed(reader: str, pages: int, run: Callable[[], object]) -> tuple[Rate, object]:
@@ -97,37 +99,61 @@ def _timed(reader: str, pages: int, run: Callable[[], object]) -> tuple[Rate, ob
     return Rate(reader, pages, wall, cpu), result
 
 
-def measure_extraction_rate(paths: Sequence[Path]) -> dict[str, Any]:
-    """Rates of the four readers and the ratios the target is judged on."""
+def measure_extraction_rate(paths: Sequence[Path], rounds: int = 1) -> dict[str, Any]:
+    """Rates of the four readers and the ratios the target is judged on.
+
+    With ``rounds`` > 1 the four readers run that many times, interleaved (each round all four,
+    one after another), and the ratio is the median of the rounds' ratios; each reader's rate is
+    its median round.  Why: on a machine others share, the speed a core gives changes by a
+    quarter from one minute to the next; a ratio measured within each round cancels that, and
+    the median drops a round that was disturbed.
+    """
     from extractors.extraction import _warm_up
 
     _warm_up()  # imports are not pages: load every reader before the first clock starts
     paths = list(paths)
     pages = sum(page_count(path) for path in paths)
-    rates: dict[str, Rate] = {}
+    per_round: list[dict[str, Rate]] = []
     failures: list[str] = []
-    for name, run in (
-        ("pypdfium2", lambda: bare_pypdfium2(paths)),
-        ("pdfplumber", lambda: bare_pdfplumber(paths)),
-        ("full_in_process", lambda: full_in_process(paths)),
-        ("full_extract_files", lambda: full_one_worker(paths)),
-    ):
-        rates[name], result = _timed(name, pages, run)
-        if isinstance(result, list):
-            failures += [
-                f"{name}: {path.name}: {record['error']['kind']}"
-                for path, record in zip(paths, result, strict=True)
-                if record.get("error")
-            ]
-    plumber = rates["pdfplumber"]
-    full = rates["full_extract_files"]
+    for number in range(max(1, rounds)):
+        rates: dict[str, Rate] = {}
+        for name, run in (
+            ("pypdfium2", lambda: bare_pypdfium2(paths)),
+            ("pdfplumber", lambda: bare_pdfplumber(paths)),
+            ("full_in_process", lambda: full_in_process(paths)),
+            ("full_extract_files", lambda: full_one_worker(paths)),
+        ):
+            rates[name], result = _timed(name, pages, run)
+            if number == 0 and isinstance(result, list):
+                failures += [
+                    f"{name}: {path.name}: {record['error']['kind']}"
+                    for path, record in zip(paths, result, strict=True)
+                    if record.get("error")
+                ]
+        per_round.append(rates)
+
+    def ratio(rates: dict[str, Rate], basis: str) -> float | None:
+        plumber, full = rates["pdfplumber"], rates["full_extract_files"]
+        if basis == "cpu":
+            return full.pages_per_cpu_s / plumber.pages_per_cpu_s if plumber.pages_per_cpu_s else None
+        return full.pages_per_s / plumber.pages_per_s if plumber.pages_per_s else None
+
+    def median(values: list[float | None]) -> float | None:
+        known = sorted(v for v in values if v is not None)
+        return statistics.median(known) if known else None
+
+    names = per_round[0].keys()
+    typical = {
+        name: sorted((r[name] for r in per_round), key=lambda rate: rate.pages_per_cpu_s)[len(per_round) // 2]
+        for name in names
+    }
     return {
         "files": len(paths),
         "pages": pages,
-        "rates": {name: rate.to_dict() for name, rate in rates.items()},
-        "full_vs_pdfplumber_wall": full.pages_per_s / plumber.pages_per_s if plumber.pages_per_s else None,
-        "full_vs_pdfplumber_cpu": full.pages_per_cpu_s / plumber.pages_per_cpu_s
-        if plumber.pages_per_cpu_s
-        else None,
+        "rounds": len(per_round),
+        "rates": {name: rate.to_dict() for name, rate in typical.items()},
+        "full_vs_pdfplumber_wall": median([ratio(r, "wall") for r in per_round]),
+        "full_vs_pdfplumber_cpu": median([ratio(r, "cpu") for r in per_round]),
+        "full_vs_pdfplumber_cpu_each": [ratio(r, "cpu") for r in per_round],
         "extraction_errors": failures,
     }

@@ -1,6 +1,7 @@
 """``python -m bench.profile``: where the time of the missed targets goes, as text profiles.
 
-* ``extraction`` — pyinstrument over the full extract of the item-1 corpus (in process);
+* ``extraction`` — pyinstrument over the full extract of the item-1 corpus (in process;
+  ``--real``: its second corpus, the real reports' PDFs);
 * ``dbt`` — the slowest nodes of the last ``dbt build`` of an end-to-end work dir, from
   dbt's own ``run_results.json`` (per-node execution time), plus its total elapsed time.
 
@@ -18,14 +19,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.corpus import extraction_corpus
+from bench.corpus import extraction_corpus, real_corpus
 from bench.settings import BenchSettings
 
 SLOWEST_NODES = 12
 
 
-def profile_extraction(settings: BenchSettings) -> str:
-    """pyinstrument's call tree of ``extract_file`` over the item-1 corpus."""
+def profile_extraction(settings: BenchSettings, *, real: bool = False) -> str:
+    """pyinstrument's call tree of ``extract_file`` over the item-1 corpus (``real``: its second
+    corpus, the real reports' PDFs)."""
     try:
         from pyinstrument import Profiler
     except ImportError:
@@ -33,12 +35,18 @@ def profile_extraction(settings: BenchSettings) -> str:
     from extractors.extraction import _warm_up, extract_file
 
     _warm_up()
-    paths = extraction_corpus(
-        settings.cache_dir,
-        seed=settings.seed,
-        generated=settings.generated_pdfs,
-        seeds_dir=settings.seeds_dir,
+    paths = (
+        real_corpus(settings.real_dirs)
+        if real
+        else extraction_corpus(
+            settings.cache_dir,
+            seed=settings.seed,
+            generated=settings.generated_pdfs,
+            seeds_dir=settings.seeds_dir,
+        )
     )
+    if not paths:
+        return "no real report PDFs found (../shared/corpus/real, tests/corpus/real)"
     extract_file(paths[0])  # first-use caches are not the steady state
     profiler = Profiler(interval=0.002)
     profiler.start()
@@ -72,11 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--data-dir", type=Path, help="dbt: an end-to-end DATA_DIR [BENCH_DIR/work/n=1000/cli/data]"
     )
+    parser.add_argument("--real", action="store_true", help="extraction: profile the real reports' PDFs")
     parser.add_argument("--out", type=Path, help="also write the profile here")
     args = parser.parse_args(argv)
     settings = BenchSettings()
     if args.what == "extraction":
-        text = profile_extraction(settings)
+        text = profile_extraction(settings, real=args.real)
     else:
         text = dbt_node_times(args.data_dir or settings.work_dir / "n=1000" / "cli" / "data")
     print(text)

@@ -50,7 +50,16 @@ def _verdict(ok: bool | None) -> str:
 
 
 def extraction_rows(result: dict[str, Any], targets: Targets) -> Iterator[Row]:
-    item = "1 extraction"
+    yield from _extraction_corpus_rows("1 extraction", result, targets, every_one_a_report=True)
+    if result.get("real"):
+        yield from _extraction_corpus_rows("1 extraction, real", result["real"], targets)
+
+
+def _extraction_corpus_rows(
+    item: str, result: dict[str, Any], targets: Targets, *, every_one_a_report: bool = False
+) -> Iterator[Row]:
+    """Rates and ratios of one corpus.  An error record misses a target only in a generated
+    corpus, where every file is a report; a real corpus may hold files that are not (listed)."""
     yield Row(item, "corpus", f"{result['files']} PDFs, {result['pages']} pages")
     labels = {
         "pypdfium2": "bare pypdfium2 text",
@@ -66,19 +75,27 @@ def extraction_rows(result: dict[str, Any], targets: Targets) -> Iterator[Row]:
             f"{_num(rate['pages_per_s'])} | {_num(rate['pages_per_cpu_s'])}",
         )
     goal = targets.extraction_vs_pdfplumber
+    each = [r for r in result.get("full_vs_pdfplumber_cpu_each") or [] if r is not None]
+    if len(each) > 1:
+        yield Row(item, "full ÷ bare pdfplumber per CPU s, each round", " ".join(f"{r:.2f}×" for r in each))
     for basis in ("wall", "cpu"):
         ratio = result[f"full_vs_pdfplumber_{basis}"]
+        # The target is per CPU second (the honest per-core cost on a shared machine); wall is shown.
+        judged = basis == "cpu"
         yield Row(
             item,
-            f"full ÷ bare pdfplumber ({basis})",
+            f"full ÷ bare pdfplumber ({basis}{', median' if len(each) > 1 else ''})",
             _num(ratio, 2, "×"),
-            f"≥ {goal:g}×",
-            _verdict(ratio and ratio >= goal),
+            f"≥ {goal:g}×" if judged else "",
+            _verdict(ratio and ratio >= goal) if judged else "",
         )
-    if result["extraction_errors"]:
-        yield Row(
-            item, "documents with an error record", str(len(result["extraction_errors"])), "0", "MISSED"
-        )
+    errors = result["extraction_errors"]
+    if errors and every_one_a_report:
+        yield Row(item, "documents with an error record", str(len(errors)), "0", "MISSED")
+    elif errors:
+        # One line per reader that read the file: name the files once.
+        named = sorted({error.split(": ", 1)[1] for error in errors})
+        yield Row(item, "documents with an error record", f"{len(named)}: {', '.join(named)}")
 
 
 def scaling_rows(result: dict[str, Any], targets: Targets) -> Iterator[Row]:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import cached_portal, extraction_corpus
+from bench.corpus import cached_portal, extraction_corpus, real_corpus
 from bench.delegated import run_delegated
 from bench.end_to_end import measure_end_to_end
 from bench.extraction_rate import measure_extraction_rate, page_count
@@ -91,7 +91,15 @@ def run_benchmarks(
             )
         return corpus
 
-    step("extraction", lambda: measure_extraction_rate(corpus_files()))
+    def extraction() -> dict[str, Any]:
+        rounds = settings.extraction_rounds
+        result = measure_extraction_rate(corpus_files(), rounds)
+        real = real_corpus(settings.real_dirs)
+        if real:
+            result["real"] = measure_extraction_rate(real, rounds)
+        return result
+
+    step("extraction", extraction)
     step(
         "scaling",
         lambda: measure_scaling(
@@ -147,6 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dag-timeout", type=float, help="seconds before a DAG run is killed [1800]")
     parser.add_argument("--generated-pdfs", type=int, help="generated PDFs in the extraction corpus [100]")
     parser.add_argument("--seeds-dir", type=Path, help="seed PDFs [../shared/corpus/seeds]")
+    parser.add_argument(
+        "--extraction-rounds", type=int, help="item 1: interleaved rounds per corpus, median ratio [3]"
+    )
+    parser.add_argument(
+        "--real-dir",
+        type=Path,
+        action="append",
+        help="folder of real report PDFs, item 1's second corpus (repeatable) "
+        "[../shared/corpus/real and tests/corpus/real]",
+    )
     parser.add_argument("--bench-dir", type=Path, help="cache, work dirs and results [DATA_DIR/bench]")
     parser.add_argument("--out", type=Path, help="results JSON [BENCH_DIR/results.json]")
     parser.add_argument(
@@ -174,6 +192,10 @@ def settings_from_args(args: argparse.Namespace) -> BenchSettings:
         changes["generated_pdfs"] = args.generated_pdfs
     if args.seeds_dir:
         changes["seeds_dir"] = args.seeds_dir.resolve()
+    if args.extraction_rounds is not None:
+        changes["extraction_rounds"] = args.extraction_rounds
+    if args.real_dir:
+        changes["real_dirs"] = tuple(folder.resolve() for folder in args.real_dir)
     if args.only:
         changes["items"] = tuple(args.only)
     return replace(settings, **changes)

@@ -24,6 +24,9 @@ class ReaderLimits:
     ocr_language: str = "chi_sim"
     # Cells read as figures are read again with this model (chi_sim misreads digits); "" to skip.
     ocr_figure_language: str = "eng"
+    # ... and a cell chi_sim read as a character or two is taken as the figure the Latin model
+    # reads only when every word of it has at least this confidence.
+    ocr_figure_min_confidence: float = 85.0
     ocr_dpi: int = 300
     ocr_timeout_s: float = 90.0
     ocr_max_pages: int = 40
@@ -40,6 +43,14 @@ class ReaderLimits:
     ocr_ink_threshold: int = 160
     # A dark run at least this long (inches) is a ruling line, not a stroke of a character.
     ocr_min_rule_inches: float = 0.2
+    # Ruling lines are pixels this much darker than the paper (thin grey rules scan mid-grey),
+    # at most this thick (inches; thicker ink is a filled block or a stroke, not a rule).
+    ocr_rule_contrast: int = 48
+    ocr_max_rule_inches: float = 0.04
+    # A rule broken by gaps this short (inches) is one line: a scanner's specks, no wider.
+    ocr_rule_gap_inches: float = 0.01
+    # A grid narrower than this (inches) is the strokes of a large character, not a table.
+    ocr_min_table_inches: float = 0.75
 
 
 DEFAULT_LIMITS = ReaderLimits()

@@ -46,42 +46,43 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
         raise DocumentError("truncated", f"not a readable PDF: {exc}") from exc
     except Exception as exc:
         raise _classify_pdf_error(exc) from exc
-    with pdf:
-        counted = _pdfium_page_count(path)
-        if counted is not None and counted > limits.pdf_max_pages:
-            # Before pdfplumber lists the pages: that alone takes seconds on thousands of them.
-            raise DocumentError("too_large", f"{counted} pages exceed the limit of {limits.pdf_max_pages}")
-        try:
-            pages = list(pdf.pages)
-        except Exception as exc:
-            raise _classify_pdf_error(exc) from exc
-        if not pages:
-            raise DocumentError("empty", "the PDF has no pages")
-        if len(pages) > limits.pdf_max_pages:
-            raise DocumentError("too_large", f"{len(pages)} pages exceed the limit of {limits.pdf_max_pages}")
-        page_items: list[list[tuple[float, Any]]] = []
-        heights: list[float] = []
-        widths: list[float] = []
-        scanned_pages: list[int] = []
+    try:
         fast = _open_pdfium(path)
         try:
-            for number, page in enumerate(pages, start=1):
+            page_count, plumber_pages = _page_count(pdf, fast, limits)
+            page_items: list[list[tuple[float, Any]]] = []
+            heights: list[float] = []
+            widths: list[float] = []
+            scanned_pages: list[int] = []
+            unreadable: list[int] = []
+            for number in range(1, page_count + 1):
                 layout = _pdfium_layout(fast, number - 1)
                 if layout is not None:
                     items, text_chars, image_share = layout.items, layout.text_chars, layout.image_share
                     heights.append(layout.height)
                     widths.append(layout.width)
                 else:
-                    items, text_chars = _read_page(page, number)
-                    image_share = _image_share(page)
-                    heights.append(float(page.height))
-                    widths.append(float(page.width))
+                    if plumber_pages is None:
+                        plumber_pages = _plumber_pages(pdf)
+                    if number > len(plumber_pages):  # a page pdfium counts and neither can read
+                        unreadable.append(number)
+                        items, text_chars, image_share = [], 0, 0.0
+                        heights.append(heights[-1] if heights else 842.0)
+                        widths.append(widths[-1] if widths else 595.0)
+                    else:
+                        page = plumber_pages[number - 1]
+                        items, text_chars = _read_page(page, number)
+                        image_share = _image_share(page)
+                        heights.append(float(page.height))
+                        widths.append(float(page.width))
                 if _is_scanned(text_chars, image_share, limits):
                     scanned_pages.append(number)
                 page_items.append(items)
-            document = Document(format="pdf", blocks=[], page_count=len(pages))
+            document = Document(format="pdf", blocks=[], page_count=page_count)
+            if unreadable:
+                document.warn("unreadable_pages", f"pages {unreadable} could not be loaded")
             if scanned_pages:
-                _ocr_scanned(fast, scanned_pages, page_items, len(pages), document, limits)
+                _ocr_scanned(fast, scanned_pages, page_items, page_count, document, limits)
         except DocumentError:
             raise
         except Exception as exc:
@@ -91,11 +92,51 @@ def read_pdf(path: Path, limits: ReaderLimits = DEFAULT_LIMITS) -> Document:
                 fast.close()
         furniture = _running_furniture(page_items, heights, limits.header_footer_margin_pt)
         document.blocks = _assemble(page_items, widths, furniture, limits)
+    finally:
+        _close_plumber(pdf)
     if not document.blocks:
         if document.ocr_pages:
             raise DocumentError("ocr_no_text", f"OCR found no text on the scanned pages {document.ocr_pages}")
         raise DocumentError("empty", "the PDF has no text")
     return document
+
+
+def _page_count(pdf: Any, fast: Any, limits: ReaderLimits) -> tuple[int, list[Any] | None]:
+    """The page count (pdfium's when it opened the file) and pdfplumber's pages when they had to
+    be listed for it; a document over the page limit is refused before anything is parsed.
+
+    Why pdfium's count: listing pdfplumber's pages parses every page dictionary in Python (a
+    tenth of a whole extraction), and pdfplumber reads a page only where pdfium cannot load it
+    — then its pages are listed on that first need.
+    """
+    if fast is not None:
+        count = len(fast)
+        if count > limits.pdf_max_pages:
+            # Before pdfplumber lists the pages: that alone takes seconds on thousands of them.
+            raise DocumentError("too_large", f"{count} pages exceed the limit of {limits.pdf_max_pages}")
+        if count:
+            return count, None
+    pages = _plumber_pages(pdf)
+    if not pages:
+        raise DocumentError("empty", "the PDF has no pages")
+    if len(pages) > limits.pdf_max_pages:
+        raise DocumentError("too_large", f"{len(pages)} pages exceed the limit of {limits.pdf_max_pages}")
+    return len(pages), pages
+
+
+def _close_plumber(pdf: Any) -> None:
+    """Close pdfplumber's PDF without listing its pages: ``close()`` closes every page, and
+    asking for them parses every page dictionary, the cost that reading through pdfium saves."""
+    if not hasattr(pdf, "_pages"):
+        pdf._pages = []
+    pdf.close()
+
+
+def _plumber_pages(pdf: Any) -> list[Any]:
+    try:
+        return list(pdf.pages)
+    except Exception as exc:
+        raise _classify_pdf_error(exc) from exc
 
 
 def _ocr_scanned(
@@ -220,17 +261,6 @@ def _read_page(page: Any, number: int) -> tuple[list[tuple[float, Any]], int]:
             items.append((line["top"], ("line", {**line, "page_height": page.height})))
     items.sort(key=lambda pair: pair[0])
     return items, sum(1 for char in page.chars if char["text"].strip())
-
-
-def _pdfium_page_count(path: Path) -> int | None:
-    """The page count from pdfium (milliseconds even for thousands of pages), None if it cannot open."""
-    handle = _open_pdfium(path)
-    if handle is None:
-        return None
-    try:
-        return len(handle)
-    finally:
-        handle.close()
 
 
 def _open_pdfium(path: Path) -> Any:

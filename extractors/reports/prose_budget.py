@@ -31,8 +31,10 @@ from extractors.normalize.numbers import NUMBER_PATTERN, parse_number_token, to_
 from extractors.normalize.text import compact, fold_width
 from extractors.reports.lexicon import Lexicon, lexicon
 
+# An amount starts at no digit, point or digit-and-comma: a number misread in the middle
+# ("7.290,235.03元" for 7,290,235.03) gives no fragment of itself as an amount.
 _AMOUNT = re.compile(
-    rf"(?<![\d.])(?P<num>{NUMBER_PATTERN})\s*(?P<unit>亿元|万元|元|万(?=[、，,。；;：:）)\s]|$))"
+    rf"(?<![\d.])(?<!\d,)(?P<num>{NUMBER_PATTERN})\s*(?P<unit>亿元|万元|元|万(?=[、，,。；;：:）)\s]|$))"
     r"(?!以上|以下|以内|左右|/|每)"
 )
 _SENTENCE_END = re.compile(r"[。！？!?]")

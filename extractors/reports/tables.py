@@ -78,6 +78,8 @@ class _ItemListHeader:
     stage: str
     divisor: float
     table_title: str
+    # The list's own header names no unit: its divisor is the document's default.
+    unit_assumed: bool = False
 
 
 @dataclass
@@ -209,7 +211,28 @@ def read_tables(document: Document, fiscal_year: int | None) -> TableFindings:
     _close_breakdown(breakdown, totals, findings)
     _stamp_project(findings, counts, current_project)
     _keep_stated_zero_totals(findings)
+    _items_in_yuan(findings)
     return findings
+
+
+def _items_in_yuan(findings: TableFindings) -> None:
+    """Items of a list whose header names no unit, each read in 万元 as the document's money is,
+    when one of them alone is more than the whole project: the list is in 元 (a 支出明细 prints
+    voucher amounts, 50,000.00 in a 700 万元 project).  Taken as 元 when every item then fits in
+    the whole, dropped when even that does not fit.
+    """
+    assumed = [f for f in findings.facts if f.pop("_unit_assumed", False)]
+    whole = max(
+        (f["amount_wan_yuan"] for f in findings.facts if f["line"] == "total" and f["amount_wan_yuan"]),
+        default=None,
+    )
+    if not assumed or whole is None or max(f["amount_wan_yuan"] for f in assumed) <= whole:
+        return
+    if sum(f["amount_wan_yuan"] for f in assumed) / 10000 <= whole * 1.001:
+        for fact in assumed:
+            fact["amount_wan_yuan"] = round(fact["amount_wan_yuan"] / 10000, 6)
+    else:
+        findings.facts[:] = [f for f in findings.facts if not any(f is a for a in assumed)]
 
 
 def _keep_stated_zero_totals(findings: TableFindings) -> None:
@@ -286,8 +309,8 @@ def _item_list_header(
     if len(roles) != 1 or roles[0][0] <= label_column:
         return None
     column, stage = roles[0]
-    divisor = _divisor_from(texts) or default_divisor
-    return _ItemListHeader(label_column, column, stage, divisor, title)
+    stated = _divisor_from(texts)
+    return _ItemListHeader(label_column, column, stage, stated or default_divisor, title, stated is None)
 
 
 def _read_item_row(
@@ -311,6 +334,7 @@ def _read_item_row(
             "evidence": f"{header.table_title} › {cell_text(label)} = {value_text}",
             "origin": "table",
             "page": page,
+            **({"_unit_assumed": True} if header.unit_assumed and header.divisor == 1.0 else {}),
         }
     )
     return True
@@ -339,25 +363,32 @@ def _stamp_project(findings: TableFindings, counts: tuple[int, int], project: st
 
 def _read_keys(texts: list[str], findings: TableFindings) -> None:
     for i, text in enumerate(texts):
-        key = re.sub(r"\s", "", text)
-        for pattern, name in KEY_FIELDS:
-            if re.search(pattern, key):
+        key = _SPACE.sub("", text)
+        for pattern, name in _KEY_PATTERNS:
+            if pattern.search(key):
                 value = next((t for t in texts[i + 1 :] if t and not _is_key(t)), None)
                 if value and name not in findings.keys:
                     findings.keys[name] = value
                 break
 
 
+# The vocabularies' patterns compiled once: tables are read row by row, cell by cell, and the
+# re module's cache lookup for a pattern string was a tenth of reading them.
+_KEY_PATTERNS = tuple((re.compile(pattern), name) for pattern, name in KEY_FIELDS)
+_INDICATOR_PATTERNS = tuple((re.compile(pattern), name) for pattern, name in INDICATOR_COLUMNS)
+_SPACE = re.compile(r"\s")
+
+
 def _is_key(text: str) -> bool:
-    key = re.sub(r"\s", "", text)
-    return any(re.search(p, key) for p, _ in KEY_FIELDS)
+    key = _SPACE.sub("", text)
+    return any(pattern.search(key) for pattern, _ in _KEY_PATTERNS)
 
 
 def _indicator_header(keys: list[str], cells: list[str | None]) -> _IndicatorHeader | None:
     columns: dict[str, int] = {}
     for i, key in enumerate(keys):
-        for pattern, name in INDICATOR_COLUMNS:
-            if key and re.search(pattern, key) and name not in columns:
+        for pattern, name in _INDICATOR_PATTERNS:
+            if key and pattern.search(key) and name not in columns:
                 columns[name] = i
                 break
     if "name" in columns and ({"target", "weight", "score", "actual"} & columns.keys()) and len(columns) >= 3:

@@ -10,6 +10,7 @@ phrases come before phrases they contain.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from extractors import contract
@@ -42,8 +43,12 @@ def match_line(label: str) -> str | None:
 _STAGE_HEADERS = tuple((re.compile(pattern), role) for pattern, role in _TABLES.stage_headers)
 
 
+@functools.lru_cache(maxsize=8192)
 def header_role(text: str, fiscal_year: int | None) -> str | None:
-    """Role of a money-block column header: a stage, or weight / rate / score."""
+    """Role of a money-block column header: a stage, or weight / rate / score.
+
+    Cached: every cell of every row is asked for its role, and the same few headers and
+    figures come back again and again."""
     t = re.sub(r"[（(][^（）()]*[）)]", "", text)  # "(万元)", "（A）", "(B/A)"
     t = re.sub(r"[\s（）()万元:：]", "", t)
     if not t or len(t) > 20:

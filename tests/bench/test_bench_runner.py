@@ -20,7 +20,13 @@ from extractors.settings import load_settings
 def _tiny_settings(tmp_path: Path, **changes: object) -> BenchSettings:
     empty_seeds = tmp_path / "no-seeds"
     empty_seeds.mkdir(exist_ok=True)
-    settings = BenchSettings(bench_dir=tmp_path / "bench", generated_pdfs=2, seeds_dir=empty_seeds)
+    settings = BenchSettings(
+        bench_dir=tmp_path / "bench",
+        generated_pdfs=2,
+        seeds_dir=empty_seeds,
+        real_dirs=(),
+        extraction_rounds=1,
+    )
     return replace(settings, **changes)
 
 
@@ -55,6 +61,27 @@ def test_extraction_and_scaling_items_give_rates_ratios_and_rss(tmp_path: Path) 
     written = json.loads(out.read_text(encoding="utf-8"))
     assert written["table"] and "full ÷ bare pdfplumber (cpu)" in table
     assert "2 workers: speed-up over 1" in table
+    assert "real" not in extraction and "1 extraction, real" not in table
+
+
+def test_the_extraction_item_measures_a_folder_of_real_pdfs_as_a_second_corpus(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    for number, pdf in enumerate(cached_pdf_reports(tmp_path / "cache", seed=9, n_reports=2)):
+        (real / f"r{number:02d}.pdf").write_bytes(pdf.read_bytes())
+    (real / "r00.label.json").write_text("{}", encoding="utf-8")  # labels beside them are not read
+    settings = _tiny_settings(
+        tmp_path, items=("extraction",), real_dirs=(real, tmp_path / "absent"), extraction_rounds=2
+    )
+    results = run_benchmarks(settings)
+    assert results["errors"] == {}
+    second = results["extraction"]["real"]
+    assert second["files"] == 2 and second["extraction_errors"] == []
+    assert second["full_vs_pdfplumber_cpu"] > 0
+    # Two interleaved rounds: each round's ratio, and their median judged.
+    assert second["rounds"] == 2 and len(second["full_vs_pdfplumber_cpu_each"]) == 2
+    table = write_results(results, settings, tmp_path / "results.json")
+    assert "1 extraction, real" in table and "each round" in table and "(cpu, median)" in table
 
 
 @pytest.mark.slow

@@ -297,3 +297,11 @@ def test_project_names_of_transfer_titles() -> None:
         blocks = [Paragraph(title)] + ([Table(rows=[["资金使用单位", unit]])] if unit else [])
         report, _, _ = build_report(Document(format="pdf", blocks=blocks))
         assert report["project_name"] == project, title
+
+
+def test_a_number_misread_in_the_middle_gives_no_fragment_of_itself() -> None:
+    # OCR read the first thousands comma of 7,290,235.03 as a point: no "235.03元" is left over.
+    assert _facts("项目全年实际支出7.290,235.03元，年终无结余。", kind="project") == set()
+    assert _facts("项目全年实际支出7,290,235.03元，年终无结余。", kind="project") == {
+        ("total", "executed", 729.023503)
+    }

@@ -392,3 +392,29 @@ def test_total_score_printed_with_its_unit() -> None:
     findings = read_tables(Document(format="html", blocks=[Table(rows=rows)]), 2023)
     assert findings.self_score == 95.5
     assert (findings.indicators[0]["weight"], findings.indicators[0]["score"]) == (100, 95.5)
+
+
+def _item_list_document(amounts: list[str], unit: str = "") -> Document:
+    overview = Table(rows=[["计划安排资金(万元)", "700", "实际支出(万元)", "690"]])
+    items = Table(
+        rows=[["支出内容", f"实际支出数{unit}", "会计凭证号", "备注"]]
+        + [[f"30226 劳务费{n}", amount, "2020年01月记账9", ""] for n, amount in enumerate(amounts)]
+    )
+    return Document(format="pdf", blocks=[Paragraph("二、项目支出明细情况"), overview, items])
+
+
+def _items(document: Document) -> list[float]:
+    return sorted(
+        f["amount_wan_yuan"] for f in read_tables(document, 2020).facts if f["line"] == "project_item"
+    )
+
+
+def test_an_item_list_without_a_unit_is_in_yuan_when_an_item_alone_would_exceed_the_project() -> None:
+    # A voucher list prints 元: 50,000.00 万元 in a 700 万元 project cannot be.
+    assert _items(_item_list_document(["50,000.00", "83,490.00"])) == [5.0, 8.349]
+    # Figures that fit the whole are read in the document's 万元.
+    assert _items(_item_list_document(["70.1", "66.9"])) == [66.9, 70.1]
+    # A header that names its unit is believed.
+    assert _items(_item_list_document(["800", "30"], unit="(万元)")) == [30.0, 800.0]
+    # Too large even in 元: nothing is kept rather than a figure the document does not state.
+    assert _items(_item_list_document(["9,000,000.00", "8,000,000.00"])) == []
